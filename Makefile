@@ -1,0 +1,68 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else composes them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+TEMPLATE := cdk.out/Newsroom.template.json
+PORT ?= 8000
+MOTO_PORT ?= 4566
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
+
+.PHONY: help venv synth run test lint typecheck test-unit test-integration test-infra test-e2e bench docs docs-check clean
+
+help:
+	@echo "make run    - set up, synthesize, start the local stack on moto, load samples (PORT=$(PORT))"
+	@echo "make test   - set up and run every test tier (lint, unit, integration, infra, e2e)"
+	@echo "make bench  - cold-start (import time) and throughput benchmarks"
+	@echo "make synth  - synthesize the CDK app to cdk.out/ (offline, no AWS account)"
+	@echo "make docs   - regenerate docs/openapi.json and docs/events/ from the models"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	@command -v node >/dev/null || { echo "Node.js is required (the CDK synthesizes through jsii)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+synth: venv
+	CDK_OUTDIR=cdk.out $(PY) -m infra.app
+
+run: synth
+	PORT=$(PORT) MOTO_PORT=$(MOTO_PORT) $(PY) -m infra.local --template $(TEMPLATE)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy shared functions infra
+
+test-unit: venv
+	$(VENV)/bin/pytest tests/unit -q -p no:cacheprovider
+
+test-integration: venv
+	$(VENV)/bin/pytest tests/integration -q -p no:cacheprovider
+
+test-infra: venv
+	$(VENV)/bin/pytest tests/infra -q -p no:cacheprovider
+
+test-e2e: synth
+	$(VENV)/bin/pytest tests/e2e -q -p no:cacheprovider
+
+test: lint typecheck docs-check test-unit test-integration test-infra test-e2e
+
+bench: venv
+	$(PY) -m bench
+
+docs: venv
+	$(PY) -m scripts.gen_docs
+
+docs-check: venv
+	$(PY) -m scripts.gen_docs --check
+
+clean:
+	rm -rf cdk.out .build .pytest_cache .ruff_cache .mypy_cache

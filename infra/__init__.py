@@ -1,0 +1,1 @@
+"""AWS CDK app (Python) and the moto-backed local runtime derived from its template."""

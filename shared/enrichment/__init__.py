@@ -1,0 +1,1 @@
+"""Pure, offline, deterministic enrichment: text metrics, slugs, credits, entities and more."""

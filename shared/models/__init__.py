@@ -1,0 +1,1 @@
+"""Pydantic models: input (submission), domain/output (article, feed), events."""

@@ -1,0 +1,126 @@
+"""The article as the pipeline stores and serves it (domain and output model)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.models.common import ArticleKind, ArticleStatus
+
+
+class Author(BaseModel):
+    name: str
+    role: str | None = None
+    bio: str | None = None
+    avatar_url: str | None = None
+
+
+class LeadImage(BaseModel):
+    url: str
+    caption: str | None = None
+    credit: str | None = None
+    alt_text: str | None = None
+    photographer: str | None = Field(default=None, description="Parsed from credit, e.g. 'Sefa Karacan'.")
+    agency: str | None = Field(default=None, description="Parsed from credit, e.g. 'Anadolu'.")
+    distributor: str | None = Field(default=None, description="Parsed from credit, e.g. 'Getty Images'.")
+
+
+class Entity(BaseModel):
+    name: str
+    mentions: Annotated[int, Field(ge=1)]
+
+
+class Entities(BaseModel):
+    people: list[Entity] = []
+    places: list[Entity] = []
+    organizations: list[Entity] = []
+
+
+class Topic(BaseModel):
+    name: str
+    derived: bool = Field(description="True when the pipeline derived it; editor tags are never derived.")
+
+
+class Quote(BaseModel):
+    text: str
+    speaker: str | None = None
+
+
+class MentionedDate(BaseModel):
+    text: str = Field(description="As written, e.g. 'July 3'.")
+    value: str = Field(description="ISO 8601: a date (2025-07-03), a month (2021-08) or a year (2021).")
+
+
+class Analysis(BaseModel):
+    """What enrichment derives from the text itself (pure, offline, deterministic)."""
+
+    entities: Entities = Entities()
+    topics: list[Topic] = []
+    quotes: list[Quote] = []
+    key_developments: list[str] = []
+    dates: list[MentionedDate] = []
+    detected_language: str | None = None
+    warnings: list[str] = []
+
+
+class Article(BaseModel):
+    """One revision of an article, with its enrichment. Stored as JSON in S3, served by the API."""
+
+    model_config = ConfigDict(use_enum_values=False)
+
+    id: str
+    revision: Annotated[int, Field(ge=1)]
+    status: ArticleStatus
+    headline: str
+    body_html: str
+    summary: str | None = None
+    authors: list[Author]
+    lead_image: LeadImage | None = None
+    section: str
+    tags: list[str] = []
+    language: str
+    kind: ArticleKind = ArticleKind.ARTICLE
+    canonical_url: str | None = None
+    external_id: str | None = None
+    url: str | None = Field(default=None, description="Public link: canonical_url, or the website's own.")
+    slug: str | None = None
+    word_count: int | None = None
+    reading_time_minutes: int | None = None
+    submitted_at: AwareDatetime
+    published_at: AwareDatetime | None = None
+    updated_at: AwareDatetime
+    rejection_reasons: list[str] = []
+    # Enrichment (see shared.enrichment): present once the article is published.
+    entities: Entities | None = None
+    topics: list[Topic] = []
+    quotes: list[Quote] = []
+    key_developments: list[str] = []
+    dates: list[MentionedDate] = []
+    detected_language: str | None = None
+    warnings: list[str] = []
+    fingerprint: str | None = None
+    duplicate_of: str | None = None
+    related: list[str] = []
+
+
+class ArticleCard(BaseModel):
+    """The projection of an article that feeds carry (one feed-index item in DynamoDB)."""
+
+    id: str
+    revision: int
+    headline: str
+    slug: str
+    summary: str | None = None
+    url: str
+    section: str
+    tags: list[str] = []
+    language: str
+    kind: ArticleKind = ArticleKind.ARTICLE
+    authors: list[str] = []
+    reading_time_minutes: int
+    word_count: int
+    published_at: datetime
+    updated_at: datetime
+    lead_image: LeadImage | None = None

@@ -1,0 +1,75 @@
+"""Feeds: names, static-file locations and the paginated API page."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from shared.models.article import ArticleCard
+
+MAIN_FEED = "all"
+_SAFE = re.compile(r"[^a-z0-9-]+")
+
+
+def feed_key_part(value: str) -> str:
+    """Lower-case, URL- and key-safe form of a section, tag or language for a feed name."""
+    return _SAFE.sub("-", value.casefold()).strip("-") or "-"
+
+
+def section_feed(section: str) -> str:
+    return f"section#{feed_key_part(section)}"
+
+
+def tag_feed(tag: str) -> str:
+    return f"tag#{feed_key_part(tag)}"
+
+
+def language_feed(language: str) -> str:
+    return f"lang#{feed_key_part(language)}"
+
+
+def feeds_for(section: str, language: str, tags: list[str]) -> list[str]:
+    """Every feed index an article belongs to, main feed first."""
+    names = [MAIN_FEED, section_feed(section), language_feed(language)]
+    names += [tag_feed(t) for t in tags]
+    return list(dict.fromkeys(names))
+
+
+def static_feeds_for(feed_names: list[str]) -> list[str]:
+    """The feeds rendered to static files: main, per section and per language (tags are API-only)."""
+    return [name for name in feed_names if not name.startswith("tag#")]
+
+
+def feed_path(name: str) -> str:
+    """Folder of a feed's static files in the site bucket: ``all`` -> ``feeds/all``."""
+    return "feeds/" + name.replace("#", "/")
+
+
+class FeedDescriptor(BaseModel):
+    """What a renderer needs to know about the feed it renders (besides the items)."""
+
+    name: str = Field(examples=["all", "section#news", "lang#uk"])
+    title: str
+    description: str
+    home_page_url: str
+    json_feed_url: str
+    rss_url: str
+    atom_url: str
+    language: str | None = None
+    updated_at: datetime
+
+
+class FeedLinks(BaseModel):
+    json_feed: str
+    rss: str
+    atom: str
+
+
+class FeedPage(BaseModel):
+    """One page of ``GET /feed``: newest first, with an opaque cursor for "Show More"."""
+
+    items: list[ArticleCard]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page.")
+    links: FeedLinks

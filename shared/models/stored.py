@@ -1,0 +1,36 @@
+"""Storage models: the raw submission document in S3 and the projections kept in DynamoDB."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from pydantic import AwareDatetime, BaseModel
+
+from shared.models.submission import ArticleSubmission
+
+
+class StoredSubmission(BaseModel):
+    """``submissions/{id}/{revision}.json``: what was accepted, after sanitization."""
+
+    id: str
+    revision: int
+    submitted_at: AwareDatetime
+    correlation_id: str
+    submitted_by: str | None = None
+    content_hash: str
+    submission: ArticleSubmission
+
+
+def content_hash(submission: ArticleSubmission) -> str:
+    """Stable hash of the sanitized content: equal submissions hash equally whatever key order."""
+    canonical = json.dumps(submission.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def submission_key(article_id: str, revision: int) -> str:
+    return f"submissions/{article_id}/{revision:08d}.json"
+
+
+def document_key(article_id: str, revision: int) -> str:
+    return f"articles/{article_id}/{revision:08d}.json"

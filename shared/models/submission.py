@@ -1,0 +1,87 @@
+"""What editors and the CMS send: the body of ``POST /articles``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from shared.models.common import (
+    ArticleKind,
+    ExternalId,
+    Headline,
+    HttpUrlStr,
+    LanguageTag,
+    LongText,
+    PersonName,
+    SectionName,
+    ShortText,
+    Summary,
+    TagName,
+    utcnow,
+)
+
+MAX_BODY_HTML_CHARS = 200_000
+
+
+class AuthorIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: PersonName
+    role: ShortText | None = None
+    bio: LongText | None = None
+    avatar_url: HttpUrlStr | None = None
+
+
+class LeadImageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    url: HttpUrlStr
+    caption: LongText | None = None
+    credit: ShortText | None = Field(default=None, examples=["Sefa Karacan/Anadolu via Getty Images"])
+    alt_text: ShortText | None = None
+
+
+class ArticleSubmission(BaseModel):
+    """An article as submitted. Unknown fields are rejected so that a typo never goes unnoticed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    headline: Headline
+    body_html: Annotated[str, Field(min_length=1, max_length=MAX_BODY_HTML_CHARS)]
+    summary: Summary | None = None
+    authors: Annotated[list[AuthorIn], Field(min_length=1, max_length=20)]
+    lead_image: LeadImageIn | None = None
+    section: SectionName
+    tags: Annotated[list[TagName], Field(max_length=20)] = []
+    language: LanguageTag | None = Field(
+        default=None, description="BCP 47 tag; detected from the text when omitted (falls back to 'en')."
+    )
+    kind: ArticleKind = ArticleKind.ARTICLE
+    publish_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the article counts as published. A past value backdates it; "
+        "a future one (embargo) is not supported yet and is rejected.",
+    )
+    canonical_url: HttpUrlStr | None = None
+    external_id: ExternalId | None = Field(
+        default=None, description="The sender's own id; resending the same content with it is a no-op."
+    )
+
+    @field_validator("tags")
+    @classmethod
+    def _unique_tags(cls, tags: list[str]) -> list[str]:
+        seen: dict[str, str] = {}
+        for tag in tags:
+            seen.setdefault(tag.casefold(), tag)
+        return list(seen.values())
+
+    @field_validator("publish_at")
+    @classmethod
+    def _not_in_future(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value > utcnow():
+            raise ValueError(
+                "must not be in the future: scheduled (embargoed) publication is not supported yet"
+            )
+        return value

@@ -1,0 +1,100 @@
+"""RFC 9457 problem details for the HTTP API, with one entry per offending field."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+CONTENT_TYPE = "application/problem+json"
+_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field",
+    "json_invalid": "is not valid JSON",
+    "model_type": "must be a JSON object",
+    "model_attributes_type": "must be a JSON object",
+    "dict_type": "must be a JSON object",
+    "list_type": "must be a list",
+    "string_type": "must be a string",
+    "int_parsing": "must be a whole number",
+}
+
+
+def problem(
+    status: int, title: str, detail: str, instance: str | None, errors: list[dict[str, str]]
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def field_path(location: Iterable[Any]) -> str:
+    """('body', 'lead_image', 'url') -> 'lead_image.url'; ('body', 'authors', 0) -> 'authors[0]'."""
+    parts = list(location)
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "body"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error.get("type", "value_error")
+    if kind in _MESSAGES:
+        return _MESSAGES[kind]
+    message = str(error.get("msg", "is invalid"))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return message[:1].lower() + message[1:]
+
+
+def validation_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {
+            "field": field_path(e.get("loc", ())),
+            "message": _message(e),
+            "type": str(e.get("type", "value_error")),
+        }
+        for e in errors
+    ]
+
+
+def summary(fields: list[dict[str, str]]) -> str:
+    if not fields:
+        return "the request is invalid"
+    shown = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
+    more = f" (and {len(fields) - 5} more)" if len(fields) > 5 else ""
+    return shown + more
+
+
+def json_body_problem(body: str) -> str | None:
+    """Why a body is not a JSON object, or None when it is one."""
+    try:
+        value = json.loads(body)
+    except ValueError as error:
+        return f"the body is not valid JSON: {error}"
+    if not isinstance(value, dict):
+        return f"the body must be a JSON object, not {type(value).__name__}"
+    return None
+
+
+def with_problem_schemas(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Document errors as they are sent: problem+json, not the framework's default 422 body."""
+    from shared.models.api import Problem  # noqa: PLC0415 - only needed to build the document
+
+    schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
+    problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(problem_schema.pop("$defs", {}))
+    schemas["Problem"] = problem_schema
+    for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(name, None)
+    reference = {"$ref": "#/components/schemas/Problem"}
+    for operation in (op for path in openapi.get("paths", {}).values() for op in path.values()):
+        for status, response in operation.get("responses", {}).items():
+            if str(status).startswith(("4", "5")):
+                response["content"] = {CONTENT_TYPE: {"schema": reference}}
+    return openapi

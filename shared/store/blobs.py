@@ -1,0 +1,36 @@
+"""S3 adapter: JSON documents in the private bucket, rendered files in the site bucket."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from shared.store.clients import aws_client
+
+
+class BlobStore:
+    def __init__(self, bucket: str, client: Any | None = None) -> None:
+        self.bucket = bucket
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = aws_client("s3")
+        return self._client
+
+    def put_json(self, key: str, document: Any) -> None:
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+        self.put_bytes(key, body, "application/json")
+
+    def put_bytes(self, key: str, body: bytes, content_type: str, cache_control: str | None = None) -> None:
+        extra = {"CacheControl": cache_control} if cache_control else {}
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, **extra)
+
+    def get_json(self, key: str) -> Any:
+        """The parsed document; raises KeyError when the object does not exist."""
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=key)
+        except self.client.exceptions.NoSuchKey as error:
+            raise KeyError(key) from error
+        return json.loads(response["Body"].read())

@@ -1,0 +1,61 @@
+"""EventBridge adapter: publishes envelopes as events of the custom bus."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from shared.store.clients import aws_client
+
+_MAX_ENTRIES_PER_CALL = 10
+
+
+@dataclass(frozen=True)
+class OutgoingEvent:
+    detail_type: str
+    detail: str  # JSON of the envelope
+    resources: tuple[str, ...] = ()
+
+
+class EventPublishError(Exception):
+    def __init__(self, failed: list[tuple[OutgoingEvent, str]]) -> None:
+        self.failed = failed
+        super().__init__(f"{len(failed)} event(s) not accepted: {failed[0][1]}")
+
+
+class EventBus:
+    def __init__(self, bus_name: str, source: str, client: Any | None = None) -> None:
+        self.bus_name = bus_name
+        self.source = source
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = aws_client("events")
+        return self._client
+
+    def publish(self, events: Sequence[OutgoingEvent]) -> None:
+        """Put all events; raises EventPublishError naming those EventBridge did not accept."""
+        failed: list[tuple[OutgoingEvent, str]] = []
+        for start in range(0, len(events), _MAX_ENTRIES_PER_CALL):
+            chunk = events[start : start + _MAX_ENTRIES_PER_CALL]
+            response = self.client.put_events(
+                Entries=[
+                    {
+                        "EventBusName": self.bus_name,
+                        "Source": self.source,
+                        "DetailType": event.detail_type,
+                        "Detail": event.detail,
+                        "Resources": list(event.resources),
+                    }
+                    for event in chunk
+                ]
+            )
+            if response.get("FailedEntryCount"):
+                for event, entry in zip(chunk, response["Entries"], strict=True):
+                    if "ErrorCode" in entry:
+                        failed.append((event, f"{entry['ErrorCode']}: {entry.get('ErrorMessage', '')}"))
+        if failed:
+            raise EventPublishError(failed)
