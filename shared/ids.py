@@ -19,4 +19,4 @@ def new_article_id(now_ms: int | None = None) -> str:
 
 
 def is_article_id(value: str) -> bool:
-    return bool(_ID_RE.match(value))
+    return bool(_ID_RE.fullmatch(value))

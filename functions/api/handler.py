@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -40,13 +39,6 @@ logger, metrics = obs.logger, obs.metrics
 _CORRELATION_HEADER = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 app = APIGatewayRestResolver(enable_validation=True)
-app.configure_openapi(
-    title="Newsroom pipeline API",
-    version=VERSION,
-    summary="Submit articles; read articles and the paginated News Feed.",
-    description="Writes need an API key (x-api-key). Errors are RFC 9457 problem details.",
-    security_schemes={"apiKey": APIKey(name="x-api-key", in_=APIKeyIn.header)},
-)
 
 
 @cache
@@ -189,6 +181,16 @@ def openapi() -> Response[str]:
 
 @cache
 def openapi_document() -> str:
+    """Built on the first request for it: the OpenAPI models cost ~100 ms to import."""
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn  # noqa: PLC0415
+
+    app.configure_openapi(
+        title="Newsroom pipeline API",
+        version=VERSION,
+        summary="Submit articles; read articles and the paginated News Feed.",
+        description="Writes need an API key (x-api-key). Errors are RFC 9457 problem details.",
+        security_schemes={"apiKey": APIKey(name="x-api-key", in_=APIKeyIn.header)},
+    )
     return json.dumps(problems.with_problem_schemas(json.loads(app.get_openapi_json_schema())))
 
 

@@ -17,7 +17,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.models.events import EVENT_TYPES, Envelope
 from shared.models.feed import static_feeds_for
 from shared.observability import observability
-from shared.service.feeds import FeedBuilder, FeedSite
+from shared.service.feed_files import FeedBuilder
+from shared.service.feeds import FeedSite
 from shared.settings import Settings
 from shared.store.blobs import BlobStore
 from shared.store.table import ArticleTable

@@ -59,7 +59,8 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        # Line breaks in HTML source are just white space; only block elements end a paragraph.
+        self.parts.append(data.replace("\r", " ").replace("\n", " "))
 
 
 def html_to_text(html: str) -> str:
@@ -98,7 +99,6 @@ def excerpt(text: str, max_chars: int = 200) -> str:
     lede = next((p for p in paragraphs(text) if not p.startswith("* ")), text).strip()
     if len(lede) <= max_chars:
         return lede
-    cut = lede[: max_chars - 1]
-    if " " in cut:
-        cut = cut[: cut.rfind(" ")]
+    cut = lede[:max_chars]  # one character more than fits, to see whether a word ends there
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut[: max_chars - 1]
     return cut.rstrip(" ,;:—-") + "…"

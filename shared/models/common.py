@@ -50,22 +50,31 @@ def _language(value: str) -> str:
     if not _LANGUAGE_RE.match(value):
         raise ValueError("must be a BCP 47 language tag such as 'en' or 'uk'")
     primary, *rest = value.split("-")
-    return "-".join([primary.lower(), *(p.upper() if len(p) == 2 else p for p in rest)])
+    return "-".join([primary.lower(), *(_subtag_case(p) for p in rest)])
+
+
+def _subtag_case(subtag: str) -> str:
+    """RFC 5646 conventions: regions upper case (GB), scripts title case (Hant), the rest lower."""
+    if len(subtag) == 2 or (len(subtag) == 3 and subtag.isdigit()):
+        return subtag.upper()
+    if len(subtag) == 4 and subtag.isalpha():
+        return subtag.title()
+    return subtag.lower()
 
 
 Headline = Annotated[
-    str, BeforeValidator(_clean_text), Field(min_length=1, max_length=300), AfterValidator(_no_markup)
+    str, Field(min_length=1, max_length=300), BeforeValidator(_clean_text), AfterValidator(_no_markup)
 ]
 Summary = Annotated[
-    str, BeforeValidator(_clean_text), Field(min_length=1, max_length=1000), AfterValidator(_no_markup)
+    str, Field(min_length=1, max_length=1000), BeforeValidator(_clean_text), AfterValidator(_no_markup)
 ]
 PersonName = Annotated[
-    str, BeforeValidator(_clean_text), Field(min_length=1, max_length=200), AfterValidator(_no_markup)
+    str, Field(min_length=1, max_length=200), BeforeValidator(_clean_text), AfterValidator(_no_markup)
 ]
-ShortText = Annotated[str, BeforeValidator(_clean_text), Field(max_length=300), AfterValidator(_no_markup)]
-LongText = Annotated[str, BeforeValidator(_clean_text), Field(max_length=3000), AfterValidator(_no_markup)]
+ShortText = Annotated[str, Field(max_length=300), BeforeValidator(_clean_text), AfterValidator(_no_markup)]
+LongText = Annotated[str, Field(max_length=3000), BeforeValidator(_clean_text), AfterValidator(_no_markup)]
 TagName = Annotated[
-    str, BeforeValidator(_clean_text), Field(min_length=1, max_length=64), AfterValidator(_no_markup)
+    str, Field(min_length=1, max_length=64), BeforeValidator(_clean_text), AfterValidator(_no_markup)
 ]
 HttpUrlStr = Annotated[str, Field(max_length=2048), AfterValidator(_http_url)]
 LanguageTag = Annotated[str, Field(max_length=35), AfterValidator(_language)]

@@ -10,6 +10,13 @@ from pydantic import AwareDatetime, BaseModel
 from shared.models.submission import ArticleSubmission
 
 
+class SanitizedSubmission(ArticleSubmission):
+    """A submission after sanitization. The body limit is the input's: sanitizing may lengthen a
+    valid body (it adds rel attributes to links), and a stored body must always read back."""
+
+    body_html: str
+
+
 class StoredSubmission(BaseModel):
     """``submissions/{id}/{revision}.json``: what was accepted, after sanitization."""
 
@@ -19,10 +26,10 @@ class StoredSubmission(BaseModel):
     correlation_id: str
     submitted_by: str | None = None
     content_hash: str
-    submission: ArticleSubmission
+    submission: SanitizedSubmission
 
 
-def content_hash(submission: ArticleSubmission) -> str:
+def content_hash(submission: SanitizedSubmission) -> str:
     """Stable hash of the sanitized content: equal submissions hash equally whatever key order."""
     canonical = json.dumps(submission.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -9,8 +9,7 @@ from shared.errors import NotFound
 from shared.ids import is_article_id
 from shared.models.article import Article, Author, LeadImage
 from shared.models.common import ArticleStatus
-from shared.models.stored import StoredSubmission
-from shared.models.submission import ArticleSubmission
+from shared.models.stored import SanitizedSubmission, StoredSubmission
 
 
 class HeadReader(Protocol):
@@ -21,7 +20,7 @@ class DocumentReader(Protocol):
     def get_json(self, key: str) -> Any: ...
 
 
-def lead_image(submission: ArticleSubmission) -> LeadImage | None:
+def lead_image(submission: SanitizedSubmission) -> LeadImage | None:
     image = submission.lead_image
     if image is None:
         return None
@@ -37,7 +36,7 @@ def lead_image(submission: ArticleSubmission) -> LeadImage | None:
     )
 
 
-def authors(submission: ArticleSubmission) -> list[Author]:
+def authors(submission: SanitizedSubmission) -> list[Author]:
     return [Author(**a.model_dump()) for a in submission.authors]
 
 

@@ -23,7 +23,10 @@ def encode_cursor(feed: str, sort_key: str) -> str:
 
 
 def decode_cursor(cursor: str, feed: str) -> str:
-    """The sort key to continue after; a cursor that is malformed or from another feed is a 400."""
+    """The sort key to continue after.
+
+    A cursor that is malformed or belongs to another feed is an InvalidInput (422) naming ``cursor``.
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
@@ -31,6 +34,6 @@ def decode_cursor(cursor: str, feed: str) -> str:
         cursor_feed = data["f"]
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
         raise InvalidInput("cursor", "is not a cursor this API issued", "cursor_invalid") from None
-    if not isinstance(sort_key, str) or not _SORT_KEY.match(sort_key) or cursor_feed != feed:
+    if not isinstance(sort_key, str) or not _SORT_KEY.fullmatch(sort_key) or cursor_feed != feed:
         raise InvalidInput("cursor", "does not belong to this feed", "cursor_invalid")
     return sort_key

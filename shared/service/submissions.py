@@ -11,7 +11,7 @@ from shared.enrichment.text import html_to_text, word_count
 from shared.errors import Conflict, InvalidInput, RevisionConflict
 from shared.ids import new_article_id
 from shared.models.common import ArticleStatus, utcnow
-from shared.models.stored import StoredSubmission, content_hash, submission_key
+from shared.models.stored import SanitizedSubmission, StoredSubmission, content_hash, submission_key
 from shared.models.submission import ArticleSubmission
 from shared.sanitize import sanitize_html
 
@@ -109,11 +109,11 @@ class SubmissionService:
             return existing
         return Accepted(article_id, 1, ArticleStatus.RECEIVED, created=True)
 
-    def _sanitized(self, submission: ArticleSubmission) -> ArticleSubmission:
+    def _sanitized(self, submission: ArticleSubmission) -> SanitizedSubmission:
         body = sanitize_html(submission.body_html)
         if word_count(html_to_text(body)) == 0:
             raise InvalidInput("body_html", "has no readable text once unsafe markup is removed")
-        return submission.model_copy(update={"body_html": body})
+        return SanitizedSubmission.model_validate({**submission.model_dump(), "body_html": body})
 
     def _existing(self, external_id: str, digest: str) -> Accepted | None:
         claim = self._table.get_external(external_id)

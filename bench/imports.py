@@ -1,0 +1,58 @@
+"""Cold-start proxy: how long importing each handler module takes in a fresh interpreter.
+
+Each figure is the median of several fresh processes, after one warm-up run that writes the
+bytecode caches (Lambda runs compiled code after its first cold start too). The baseline is the
+smallest Powertools + boto3 handler (bench/baseline_handler.py), measured in the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HANDLERS = {
+    "api": "functions.api.handler",
+    "relay": "functions.relay.handler",
+    "enrich": "functions.enrich.handler",
+    "build_feeds": "functions.build_feeds.handler",
+}
+BASELINE = "bench.baseline_handler"
+_PROBE = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+
+
+def import_seconds(module: str, runs: int = 7) -> float:
+    env = {
+        **os.environ,
+        "POWERTOOLS_SERVICE_NAME": "bench",
+        "POWERTOOLS_METRICS_NAMESPACE": "Bench",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    samples = []
+    for attempt in range(runs + 1):
+        result = subprocess.run(  # noqa: S603 - our own interpreter and module names
+            [sys.executable, "-c", _PROBE.format(module=module)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        if attempt:  # the first run only warms the bytecode cache
+            samples.append(float(result.stdout.strip().splitlines()[-1]))
+    return statistics.median(samples)
+
+
+def report(runs: int = 7) -> dict[str, float]:
+    baseline = import_seconds(BASELINE, runs)
+    print(f"Handler import time (median of {runs} fresh processes; cold-start proxy)")
+    print(f"  {'baseline: Powertools + boto3':<30} {baseline * 1000:7.1f} ms   1.00x")
+    figures = {"baseline": baseline}
+    for name, module in HANDLERS.items():
+        seconds = import_seconds(module, runs)
+        figures[name] = seconds
+        print(f"  {name:<30} {seconds * 1000:7.1f} ms   {seconds / baseline:4.2f}x of baseline")
+    return figures

@@ -1,0 +1,112 @@
+"""Static feed files, rebuilt after each publication: JSON Feed, RSS, Atom and the news sitemap.
+
+Kept apart from shared.service.feeds so that the API's cold start does not import the renderers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from shared.errors import RevisionConflict
+from shared.models.article import ArticleCard
+from shared.models.common import utcnow
+from shared.models.feed import MAIN_FEED, feed_path
+from shared.render.atom import render_atom
+from shared.render.jsonfeed import render_json_feed
+from shared.render.rss import render_rss
+from shared.render.sitemap import render_news_sitemap
+from shared.service.feeds import FeedSite, FeedTable
+
+FEED_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
+NEWS_SITEMAP_KEY = "sitemaps/news.xml"
+
+
+class SiteWriter(Protocol):
+    def put_bytes(
+        self, key: str, body: bytes, content_type: str, cache_control: str | None = None
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class Build:
+    feed: str
+    version: int
+    changed: bool
+
+
+class FeedBuilder:
+    """Renders a feed's newest items to JSON Feed, RSS and Atom files; bumps its manifest on change."""
+
+    def __init__(
+        self,
+        table: FeedTable,
+        site_files: SiteWriter,
+        site: FeedSite,
+        size: int,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._table = table
+        self._files = site_files
+        self._site = site
+        self._size = size
+        self._clock = clock
+
+    def rebuild(self, feed: str) -> Build:
+        items, _ = self._table.query_newest(f"FEED#{feed}", self._size)
+        cards = [ArticleCard.model_validate_json(item["card"]) for item in items]
+        # The feed's own timestamp comes from its content, so the same items give the same bytes.
+        updated = max((c.updated_at for c in cards), default=datetime.fromtimestamp(0).astimezone())
+        descriptor = self._site.descriptor(feed, updated)
+        folder = feed_path(feed)
+        files = {
+            "json_feed": (
+                f"{folder}/feed.json",
+                render_json_feed(descriptor, cards),
+                "application/feed+json",
+            ),
+            "rss": (f"{folder}/rss.xml", render_rss(descriptor, cards), "application/rss+xml; charset=utf-8"),
+            "atom": (
+                f"{folder}/atom.xml",
+                render_atom(descriptor, cards),
+                "application/atom+xml; charset=utf-8",
+            ),
+        }
+        digest = hashlib.sha256()
+        for _, body, _ in files.values():
+            digest.update(hashlib.sha256(body).digest())
+        etag = digest.hexdigest()
+        manifest = self._table.get_feed_manifest(feed)
+        version = manifest["version"] if manifest else 0
+        if manifest is not None and manifest["etag"] == etag:
+            return Build(feed, version, changed=False)
+        if feed == MAIN_FEED:
+            # The news sitemap follows the main feed but depends on the clock (last two days only),
+            # so it is written with the feed files and kept out of the etag.
+            sitemap = render_news_sitemap(cards, self._site.title, now=self._clock())
+            files["news_sitemap"] = (NEWS_SITEMAP_KEY, sitemap, "application/xml; charset=utf-8")
+        for key, body, content_type in files.values():
+            self._files.put_bytes(key, body, content_type, FEED_CACHE_CONTROL)
+        links = self._site.links(feed)
+        try:
+            self._table.put_feed_manifest(
+                feed,
+                {
+                    "feed": feed,
+                    "version": version + 1,
+                    "etag": etag,
+                    "item_count": len(cards),
+                    "built_at": self._clock().isoformat(),
+                    "files": links.model_dump(),
+                },
+                expected_version=version,
+            )
+        except RevisionConflict:
+            latest = self._table.get_feed_manifest(feed)
+            if latest is not None and latest["etag"] == etag:
+                return Build(feed, latest["version"], changed=False)  # a concurrent build won, same result
+            raise
+        return Build(feed, version + 1, changed=True)

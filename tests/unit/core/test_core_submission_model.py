@@ -1,0 +1,397 @@
+"""ArticleSubmission: every validation edge, and the field path (`loc`) each failure names."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from shared.models.common import ArticleKind, utcnow
+from shared.models.submission import MAX_BODY_HTML_CHARS, ArticleSubmission
+
+
+def failures(payload: dict[str, Any]) -> dict[tuple[Any, ...], str]:
+    """loc -> error type of every failure; fails the test if the payload validates."""
+    with pytest.raises(ValidationError) as caught:
+        ArticleSubmission.model_validate(payload)
+    return {tuple(e["loc"]): e["type"] for e in caught.value.errors()}
+
+
+def test_a_complete_submission_is_accepted_as_sent(make_payload):
+    # GIVEN a complete, valid payload
+    payload = make_payload()
+
+    # WHEN it is validated
+    sub = ArticleSubmission.model_validate(payload)
+
+    # THEN every field is kept
+    assert sub.headline == payload["headline"]
+    assert sub.body_html == payload["body_html"]
+    assert sub.authors[0].name == "Olena Kovalenko"
+    assert sub.lead_image is not None and sub.lead_image.url == payload["lead_image"]["url"]
+    assert sub.tags == ["Ukraine", "Defence"]
+    assert sub.kind is ArticleKind.ARTICLE
+    assert sub.publish_at is not None and sub.publish_at.utcoffset() == timedelta(0)
+
+
+def test_a_minimal_submission_gets_the_defaults():
+    # GIVEN only the required fields
+    sub = ArticleSubmission.model_validate(
+        {"headline": "H", "body_html": "<p>x</p>", "authors": [{"name": "A"}], "section": "news"}
+    )
+
+    # THEN the optional fields take their documented defaults
+    assert sub.kind is ArticleKind.ARTICLE
+    assert sub.tags == []
+    assert (sub.summary, sub.lead_image, sub.language, sub.publish_at) == (None, None, None, None)
+    assert (sub.canonical_url, sub.external_id) == (None, None)
+
+
+@pytest.mark.parametrize("field", ["headline", "body_html", "authors", "section"])
+def test_required_fields_are_named_when_missing(make_payload, field):
+    assert failures(make_payload(**{field: ...})) == {(field,): "missing"}
+
+
+# ------------------------------------------------------------------------------------ headline
+
+
+@pytest.mark.parametrize("length", [1, 300])
+def test_headline_length_bounds_are_inclusive(make_payload, length):
+    sub = ArticleSubmission.model_validate(make_payload(headline="h" * length))
+    assert len(sub.headline) == length
+
+
+@pytest.mark.parametrize("headline", ["h" * 301, "", " \t\n "])
+def test_headline_out_of_bounds_is_rejected(make_payload, headline):
+    assert set(failures(make_payload(headline=headline))) == {("headline",)}
+
+
+def test_headline_length_is_measured_after_whitespace_is_normalised(make_payload):
+    # GIVEN 300 visible characters wrapped in spaces and with a doubled inner space
+    headline = "  " + "a" * 150 + "  " + "b" * 149 + "  "
+
+    # THEN the normalised headline (150 + 1 + 149 = 300) is within the limit
+    sub = ArticleSubmission.model_validate(make_payload(headline=headline))
+    assert sub.headline == "a" * 150 + " " + "b" * 149
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["<b>Breaking</b> news", "Kyiv <script>alert(1)</script>", "Read <a href='x'>this</a>", "Hi<br/>there"],
+)
+def test_headline_with_html_is_rejected_as_not_plain_text(make_payload, headline):
+    with pytest.raises(ValidationError) as caught:
+        ArticleSubmission.model_validate(make_payload(headline=headline))
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("headline",)
+    assert "plain text" in error["msg"]
+
+
+def test_headline_with_comparison_signs_is_plain_text(make_payload):
+    sub = ArticleSubmission.model_validate(make_payload(headline="Inflation < 3% while rates > 5%"))
+    assert sub.headline == "Inflation < 3% while rates > 5%"
+
+
+def test_headline_whitespace_and_control_characters_are_normalised(make_payload):
+    # GIVEN tabs, newlines, NBSP, NUL, BEL, a zero-width space and a decomposed accent
+    headline = "  Kyiv\u00a0\t under\n\nattack\x00\x07 — Cafe\u0301 Ky\u200biv  "
+
+    # WHEN validated
+    sub = ArticleSubmission.model_validate(make_payload(headline=headline))
+
+    # THEN it is NFC, one space between words, no invisible characters
+    assert sub.headline == "Kyiv under attack — Caf\u00e9 Kyiv"
+
+
+# ----------------------------------------------------------------------------------- body_html
+
+
+def test_body_html_at_the_limit_is_accepted(make_payload):
+    body = "<p>" + "x" * (MAX_BODY_HTML_CHARS - 7) + "</p>"
+    assert len(ArticleSubmission.model_validate(make_payload(body_html=body)).body_html) == 200_000
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [("", "string_too_short"), ("   ", "string_too_short"), ("x" * 200_001, "string_too_long")],
+)
+def test_body_html_out_of_bounds_is_rejected(make_payload, body, error):
+    assert failures(make_payload(body_html=body)) == {("body_html",): error}
+
+
+# ------------------------------------------------------------------------------------- summary
+
+
+def test_summary_is_optional_and_up_to_1000_chars(make_payload):
+    assert ArticleSubmission.model_validate(make_payload(summary=...)).summary is None
+    assert ArticleSubmission.model_validate(make_payload(summary=None)).summary is None
+    assert len(ArticleSubmission.model_validate(make_payload(summary="s" * 1000)).summary or "") == 1000
+
+
+@pytest.mark.parametrize("summary", ["s" * 1001, "", "<p>Summary</p>"])
+def test_summary_too_long_empty_or_html_is_rejected(make_payload, summary):
+    assert set(failures(make_payload(summary=summary))) == {("summary",)}
+
+
+# ------------------------------------------------------------------------------------- authors
+
+
+def test_twenty_authors_are_accepted(make_payload):
+    authors = [{"name": f"Author {i}"} for i in range(20)]
+    assert len(ArticleSubmission.model_validate(make_payload(authors=authors)).authors) == 20
+
+
+@pytest.mark.parametrize(
+    ("authors", "error"),
+    [([], "too_short"), ([{"name": f"A {i}"} for i in range(21)], "too_long")],
+)
+def test_author_count_out_of_bounds_is_rejected(make_payload, authors, error):
+    assert failures(make_payload(authors=authors)) == {("authors",): error}
+
+
+@pytest.mark.parametrize(
+    ("author", "loc", "error"),
+    [
+        ({"role": "Reporter"}, ("authors", 1, "name"), "missing"),
+        ({"name": "<b>Bold</b> Name"}, ("authors", 1, "name"), "value_error"),
+        (
+            {"name": "A", "avatar_url": "ftp://img.example.org/a.jpg"},
+            ("authors", 1, "avatar_url"),
+            "value_error",
+        ),
+        ({"name": "A", "avatar_url": "javascript:alert(1)"}, ("authors", 1, "avatar_url"), "value_error"),
+        ({"name": "A", "avatar_url": "/authors/a.jpg"}, ("authors", 1, "avatar_url"), "value_error"),
+        ({"name": "A", "twitter": "@a"}, ("authors", 1, "twitter"), "extra_forbidden"),
+    ],
+)
+def test_an_invalid_author_is_named_by_its_index_and_field(make_payload, author, loc, error):
+    # GIVEN a valid first author and an invalid second one
+    payload = make_payload(authors=[{"name": "Olena Kovalenko"}, author])
+
+    # THEN the failure names the second author's field
+    assert failures(payload) == {loc: error}
+
+
+@pytest.mark.parametrize("name", ["   ", "\x00\u200b", "n" * 201])
+def test_an_empty_or_overlong_author_name_is_named(make_payload, name):
+    assert set(failures(make_payload(authors=[{"name": "Olena Kovalenko"}, {"name": name}]))) == {
+        ("authors", 1, "name")
+    }
+
+
+def test_author_name_is_normalised_and_avatar_may_be_http(make_payload):
+    payload = make_payload(
+        authors=[{"name": "  Olena \n Kovalenko ", "avatar_url": "http://img.example.org/a.jpg"}]
+    )
+    author = ArticleSubmission.model_validate(payload).authors[0]
+    assert (author.name, author.avatar_url) == ("Olena Kovalenko", "http://img.example.org/a.jpg")
+
+
+# ---------------------------------------------------------------------------------- lead_image
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://img.example.org/2025/07/kyiv.jpg",
+        "http://img.example.org/kyiv.jpg",
+        "HTTPS://img.example.org/kyiv.jpg",
+        "https://img.example.org:8443/kyiv.jpg?w=1200#crop",
+    ],
+)
+def test_lead_image_url_accepts_absolute_http_and_https(make_payload, url):
+    sub = ArticleSubmission.model_validate(make_payload(lead_image={"url": url}))
+    assert sub.lead_image is not None and sub.lead_image.url == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        "ftp://img.example.org/kyiv.jpg",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "file:///etc/passwd",
+        "/images/kyiv.jpg",
+        "images/kyiv.jpg",
+        "//img.example.org/kyiv.jpg",
+        "img.example.org/kyiv.jpg",
+        "https://",
+        "https:///kyiv.jpg",
+        "https://img.example.org/a b.jpg",
+        "",
+    ],
+)
+def test_lead_image_url_rejects_other_schemes_relative_and_hostless(make_payload, url):
+    assert set(failures(make_payload(lead_image={"url": url}))) == {("lead_image", "url")}
+
+
+def test_lead_image_without_url_names_the_nested_field(make_payload):
+    assert failures(make_payload(lead_image={"caption": "No picture"})) == {("lead_image", "url"): "missing"}
+
+
+@pytest.mark.parametrize(("field", "limit"), [("caption", 3000), ("credit", 300), ("alt_text", 300)])
+def test_lead_image_text_lengths(make_payload, field, limit):
+    # GIVEN a text exactly at the limit THEN it is accepted
+    image = {"url": "https://img.example.org/a.jpg", field: "c" * limit}
+    sub = ArticleSubmission.model_validate(make_payload(lead_image=image))
+    assert sub.lead_image is not None and len(getattr(sub.lead_image, field)) == limit
+
+    # GIVEN one more character THEN the nested field is named
+    image[field] = "c" * (limit + 1)
+    assert set(failures(make_payload(lead_image=image))) == {("lead_image", field)}
+
+
+# ------------------------------------------------------------------------- section, kind, urls
+
+
+@pytest.mark.parametrize("section", ["news", "world-europe", "2025", "a" * 40])
+def test_section_accepts_lowercase_slugs(make_payload, section):
+    assert ArticleSubmission.model_validate(make_payload(section=section)).section == section
+
+
+@pytest.mark.parametrize("section", ["News", "-news", "world europe", "world_europe", "новини", "", "a" * 41])
+def test_section_rejects_anything_else(make_payload, section):
+    assert failures(make_payload(section=section)) == {("section",): "string_pattern_mismatch"}
+
+
+@pytest.mark.parametrize("kind", ["article", "live_blog", "opinion", "analysis"])
+def test_kind_accepts_the_enum_values(make_payload, kind):
+    assert ArticleSubmission.model_validate(make_payload(kind=kind)).kind == ArticleKind(kind)
+
+
+def test_kind_rejects_unknown_values(make_payload):
+    assert failures(make_payload(kind="podcast")) == {("kind",): "enum"}
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://news.example.org/a", "/news/a", "https://"])
+def test_canonical_url_must_be_absolute_http(make_payload, url):
+    assert set(failures(make_payload(canonical_url=url))) == {("canonical_url",)}
+
+
+# ---------------------------------------------------------------------------------------- tags
+
+
+def test_twenty_tags_are_accepted_and_twenty_one_are_not(make_payload):
+    twenty = [f"tag {i}" for i in range(20)]
+    assert ArticleSubmission.model_validate(make_payload(tags=twenty)).tags == twenty
+    assert failures(make_payload(tags=[*twenty, "one more"])) == {("tags",): "too_long"}
+
+
+@pytest.mark.parametrize("tag", ["", "   ", "t" * 65, "<i>html</i>"])
+def test_an_invalid_tag_is_named_by_its_index(make_payload, tag):
+    assert set(failures(make_payload(tags=["Ukraine", tag]))) == {("tags", 1)}
+
+
+def test_a_tag_of_64_chars_is_accepted(make_payload):
+    assert ArticleSubmission.model_validate(make_payload(tags=["t" * 64])).tags == ["t" * 64]
+
+
+def test_tags_are_deduplicated_case_insensitively_keeping_the_first_spelling(make_payload):
+    # GIVEN tags repeated in other cases, with extra whitespace, and the German sharp s
+    tags = ["Ukraine", "NATO", "ukraine", " UKRAINE ", "nato", "Kyiv", "Straße", "STRASSE"]
+
+    # WHEN validated
+    sub = ArticleSubmission.model_validate(make_payload(tags=tags))
+
+    # THEN each tag appears once, as first written, in first-seen order
+    assert sub.tags == ["Ukraine", "NATO", "Kyiv", "Straße"]
+
+
+# ------------------------------------------------------------------------------------ language
+
+
+@pytest.mark.parametrize(
+    ("tag", "normalised"),
+    [
+        ("en", "en"),
+        ("UK", "uk"),
+        ("EN-gb", "en-GB"),
+        ("pt-br", "pt-BR"),
+        ("es-419", "es-419"),
+        ("zh-hant-tw", "zh-Hant-TW"),  # RFC 5646 2.1.1: script subtags are title case
+    ],
+)
+def test_language_is_normalised_to_bcp47_case(make_payload, tag, normalised):
+    assert ArticleSubmission.model_validate(make_payload(language=tag)).language == normalised
+
+
+@pytest.mark.parametrize("tag", ["english", "e", "en_GB", "en-", "12", "en-GB-", "a" * 36])
+def test_language_rejects_non_bcp47_values(make_payload, tag):
+    assert set(failures(make_payload(language=tag))) == {("language",)}
+
+
+# ---------------------------------------------------------------------------------- publish_at
+
+
+def test_publish_at_in_the_past_with_any_offset_is_accepted(make_payload):
+    sub = ArticleSubmission.model_validate(make_payload(publish_at="2025-07-03T12:30:00+03:00"))
+    assert sub.publish_at is not None
+    assert sub.publish_at.utcoffset() == timedelta(hours=3)
+
+
+def test_publish_at_without_timezone_is_rejected(make_payload):
+    assert failures(make_payload(publish_at="2025-07-03T09:30:00")) == {("publish_at",): "timezone_aware"}
+
+
+def test_publish_at_in_the_future_is_rejected(make_payload):
+    # GIVEN an embargo one hour ahead of the real clock
+    later = (utcnow() + timedelta(hours=1)).isoformat()
+
+    # THEN it is refused with a message that says why
+    with pytest.raises(ValidationError) as caught:
+        ArticleSubmission.model_validate(make_payload(publish_at=later))
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("publish_at",)
+    assert "future" in error["msg"]
+
+
+def test_publish_at_just_now_is_accepted(make_payload):
+    just_now = utcnow() - timedelta(seconds=1)
+    sub = ArticleSubmission.model_validate(make_payload(publish_at=just_now.isoformat()))
+    assert isinstance(sub.publish_at, datetime)
+
+
+# --------------------------------------------------------------------------------- external_id
+
+
+@pytest.mark.parametrize("external_id", ["cms:12345", "ap/2025-07-03@v1.2", "A", "x" * 200])
+def test_external_id_accepts_the_documented_alphabet(make_payload, external_id):
+    assert ArticleSubmission.model_validate(make_payload(external_id=external_id)).external_id == external_id
+
+
+@pytest.mark.parametrize("external_id", ["", "-cms:1", "cms 1", "cms#1", "ключ", "x" * 201])
+def test_external_id_rejects_anything_else(make_payload, external_id):
+    assert set(failures(make_payload(external_id=external_id))) == {("external_id",)}
+
+
+# -------------------------------------------------------------------------------- unknown data
+
+
+def test_unknown_top_level_field_is_forbidden(make_payload):
+    assert failures(make_payload(headlnie="Typo")) == {("headlnie",): "extra_forbidden"}
+
+
+def test_unknown_lead_image_field_is_forbidden(make_payload):
+    image = {"url": "https://img.example.org/a.jpg", "photographer": "Sefa Karacan"}
+    assert failures(make_payload(lead_image=image)) == {("lead_image", "photographer"): "extra_forbidden"}
+
+
+def test_every_failure_is_reported_at_once_with_its_path(make_payload):
+    # GIVEN a payload with four independent mistakes
+    payload = make_payload(
+        headline=...,
+        section="World News",
+        lead_image={"url": "javascript:alert(1)"},
+        authors=[{"name": "A"}, {"name": "B", "avatar_url": "data:image/png;base64,AA=="}],
+    )
+
+    # THEN each one is reported with its own path
+    assert set(failures(payload)) == {
+        ("headline",),
+        ("section",),
+        ("lead_image", "url"),
+        ("authors", 1, "avatar_url"),
+    }
