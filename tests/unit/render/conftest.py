@@ -1,0 +1,222 @@
+"""Factories and schema validators for the renderer tests (local to this tier on purpose)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+from shared.models.article import (
+    Article,
+    ArticleCard,
+    Author,
+    Entities,
+    Entity,
+    LeadImage,
+    Topic,
+)
+from shared.models.common import ArticleStatus
+from shared.models.feed import FeedDescriptor
+
+NINJS_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "ninjs"
+GEOJSON_URI = "https://geojson.org/schema/GeoJSON.json"
+
+PUBLISHED = datetime(2025, 7, 3, 9, 30, tzinfo=UTC)
+UPDATED = datetime(2025, 7, 3, 10, 15, tzinfo=UTC)
+SITE = "https://news.example.org"
+
+# Everything that has broken a feed somewhere: markup, entities, a CDATA terminator, both quotes,
+# emoji (outside the BMP), Cyrillic, XML-illegal control characters and a lone surrogate.
+HOSTILE = "<script>alert(\"x\")</script> & ]]> 'q' 🇺🇦 Київ «Привіт»\x00\x0b\x1f\x7f\ud800 кінець"
+HOSTILE_CLEAN = "<script>alert(\"x\")</script> & ]]> 'q' 🇺🇦 Київ «Привіт» кінець"
+
+
+def lead_image(**overrides: Any) -> LeadImage:
+    values: dict[str, Any] = {
+        "url": "https://img.example.org/2025/07/kyiv.jpg",
+        "caption": "Rescuers work at the site of a strike in Kyiv on July 3.",
+        "credit": "Sefa Karacan/Anadolu via Getty Images",
+        "alt_text": "Rescuers among rubble",
+        "photographer": "Sefa Karacan",
+        "agency": "Anadolu",
+        "distributor": "Getty Images",
+    }
+    return LeadImage(**(values | overrides))
+
+
+def card(**overrides: Any) -> ArticleCard:
+    values: dict[str, Any] = {
+        "id": "a1b2c3",
+        "revision": 1,
+        "headline": "Ukraine and partners agree on air defence package",
+        "slug": "ukraine-air-defence-package",
+        "summary": "Ministers meeting in Brussels agreed to send more systems.",
+        "url": f"{SITE}/news/ukraine-air-defence-package",
+        "section": "news",
+        "tags": ["Ukraine", "Defence"],
+        "language": "en",
+        "authors": ["Olena Kovalenko", "John Smith"],
+        "reading_time_minutes": 2,
+        "word_count": 410,
+        "published_at": PUBLISHED,
+        "updated_at": UPDATED,
+        "lead_image": lead_image(),
+    }
+    return ArticleCard(**(values | overrides))
+
+
+def ukrainian_card(**overrides: Any) -> ArticleCard:
+    values: dict[str, Any] = {
+        "id": "uk-0001",
+        "headline": "Київ отримав нові системи ППО: що відомо",
+        "slug": "kyiv-ppo",
+        "summary": "Партнери погодили пакет допомоги «Щит» — деталі.",
+        "url": f"{SITE}/uk/news/kyiv-ppo",
+        "tags": ["Україна", "Оборона"],
+        "language": "uk",
+        "authors": ["Олена Коваленко"],
+    }
+    return card(**(values | overrides))
+
+
+def article(**overrides: Any) -> Article:
+    values: dict[str, Any] = {
+        "id": "a1b2c3",
+        "revision": 3,
+        "status": ArticleStatus.PUBLISHED,
+        "headline": "Ukraine and partners agree on air defence package",
+        "body_html": (
+            "<p>Ministers met in <b>Brussels</b>.</p><blockquote>“We act now,” she said.</blockquote>"
+        ),
+        "summary": "Ministers meeting in Brussels agreed to send more systems.",
+        "authors": [
+            Author(
+                name="Olena Kovalenko",
+                role="Defence correspondent",
+                bio="Covers security.",
+                avatar_url="https://img.example.org/authors/ok.jpg",
+            ),
+            Author(name="John Smith"),
+        ],
+        "lead_image": lead_image(),
+        "section": "news",
+        "tags": ["Ukraine", "Defence"],
+        "language": "en",
+        "url": f"{SITE}/news/ukraine-air-defence-package",
+        "slug": "ukraine-air-defence-package",
+        "word_count": 410,
+        "reading_time_minutes": 2,
+        "submitted_at": datetime(2025, 7, 3, 9, 0, tzinfo=UTC),
+        "published_at": PUBLISHED,
+        "updated_at": UPDATED,
+        "entities": Entities(
+            people=[Entity(name="Olena Zelenska", mentions=1), Entity(name="Mark Rutte", mentions=3)],
+            places=[Entity(name="Kyiv", mentions=2), Entity(name="Brussels", mentions=2)],
+            organizations=[Entity(name="NATO", mentions=4)],
+        ),
+        "topics": [
+            Topic(name="Ukraine", derived=False),
+            Topic(name="Defence", derived=False),
+            Topic(name="Air defence", derived=True),
+        ],
+        "external_id": "cms:12345",
+    }
+    return Article(**(values | overrides))
+
+
+def feed(**overrides: Any) -> FeedDescriptor:
+    values: dict[str, Any] = {
+        "name": "all",
+        "title": "Newsroom News Feed",
+        "description": "Latest news from the newsroom",
+        "home_page_url": SITE,
+        "json_feed_url": f"{SITE}/feeds/all/feed.json",
+        "rss_url": f"{SITE}/feeds/all/rss.xml",
+        "atom_url": f"{SITE}/feeds/all/atom.xml",
+        "language": "en",
+        "updated_at": UPDATED,
+    }
+    return FeedDescriptor(**(values | overrides))
+
+
+@pytest.fixture
+def make_card() -> Callable[..., ArticleCard]:
+    return card
+
+
+@pytest.fixture
+def make_uk_card() -> Callable[..., ArticleCard]:
+    return ukrainian_card
+
+
+@pytest.fixture
+def make_article() -> Callable[..., Article]:
+    return article
+
+
+@pytest.fixture
+def make_feed() -> Callable[..., FeedDescriptor]:
+    return feed
+
+
+@pytest.fixture
+def make_image() -> Callable[..., LeadImage]:
+    return lead_image
+
+
+# --- ninjs schema validation --------------------------------------------------------------------
+
+# jsonschema checks "uri" only when rfc3987 is installed; this small RFC 3986 check keeps it honest.
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+_FORMATS = FormatChecker()
+
+
+@_FORMATS.checks("uri")
+def _is_uri(value: object) -> bool:
+    return not isinstance(value, str) or bool(_URI.match(value))
+
+
+def load_fixture(name: str) -> Any:
+    return json.loads((NINJS_DIR / name).read_text(encoding="utf-8"))
+
+
+def _validator(schema_file: str) -> Draft202012Validator:
+    geojson = Resource.from_contents(load_fixture("GeoJSON-schema.json"))
+    registry = Registry().with_resource(GEOJSON_URI, geojson)
+    schema = load_fixture(schema_file)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, registry=registry, format_checker=_FORMATS)
+
+
+@pytest.fixture(scope="session")
+def ninjs31_validator() -> Draft202012Validator:
+    return _validator("ninjs-schema_3.1.json")
+
+
+@pytest.fixture(scope="session")
+def ninjs22_validator() -> Draft202012Validator:
+    return _validator("ninjs-schema_2.2.json")
+
+
+@pytest.fixture
+def hostile() -> tuple[str, str]:
+    """(raw hostile text, what it must read as after rendering and parsing back)."""
+    return HOSTILE, HOSTILE_CLEAN
+
+
+@pytest.fixture
+def site_url() -> str:
+    return SITE
+
+
+@pytest.fixture(scope="session")
+def ninjs_fixture() -> Callable[[str], Any]:
+    """Loads a vendored file from tests/fixtures/ninjs by name."""
+    return load_fixture

@@ -1,0 +1,152 @@
+"""Shared renderer helpers: text cleaning, URL safety, dates, identifiers, item order."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from shared.render._common import (
+    article_uri,
+    clean_text,
+    feed_order,
+    feed_uri,
+    image_credit_line,
+    image_media_type,
+    iso_duration_minutes,
+    rfc822,
+    rfc3339,
+    safe_url,
+    unique_texts,
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_clean_text_drops_xml_illegal_characters_and_keeps_everything_else(hostile):
+    # GIVEN text with control characters, DEL, a lone surrogate, emoji and Cyrillic
+    raw, expected = hostile
+
+    # WHEN it is cleaned
+    cleaned = clean_text(raw)
+
+    # THEN only the illegal characters are gone, and it encodes as UTF-8
+    assert cleaned == expected
+    cleaned.encode("utf-8")
+
+
+def test_clean_text_normalises_line_ends():
+    assert clean_text("a\r\nb\rc\nd\te") == "a\nb\nc\nd\te"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://example.org/x",
+        "//example.org/no-scheme",
+        "/relative/path",
+        "https://",
+        'https://example.org/"onmouseover="x',
+        "https://example.org/a b",
+        "",
+        None,
+    ],
+)
+def test_safe_url_rejects_anything_but_absolute_http_urls(url):
+    assert safe_url(url) is None
+
+
+def test_safe_url_keeps_http_and_https_urls_unchanged():
+    url = "https://news.example.org/uk/новини?a=1&b=2"
+    assert safe_url(url) == url
+    assert safe_url("http://example.org") == "http://example.org"
+
+
+def test_dates_are_utc_whole_seconds_and_naive_means_utc():
+    # GIVEN the same instant as aware (Kyiv summer time), aware UTC with microseconds, and naive UTC
+    kyiv = datetime(2025, 7, 3, 12, 30, tzinfo=timezone(timedelta(hours=3)))
+    aware = datetime(2025, 7, 3, 9, 30, 0, 999_999, tzinfo=UTC)
+    naive = datetime(2025, 7, 3, 9, 30)  # naive on purpose
+
+    # THEN all three have one spelling per format
+    assert {rfc3339(kyiv), rfc3339(aware), rfc3339(naive)} == {"2025-07-03T09:30:00Z"}
+    assert {rfc822(kyiv), rfc822(aware), rfc822(naive)} == {"Thu, 03 Jul 2025 09:30:00 GMT"}
+
+
+def test_iso_duration_of_reading_time():
+    assert iso_duration_minutes(2) == "PT2M"
+    assert iso_duration_minutes(0) == "PT0M"
+
+
+def test_identifiers_are_tag_uris_of_the_site_host():
+    assert article_uri("a1b2c3", "https://News.Example.org/uk/") == "tag:news.example.org,2025:article:a1b2c3"
+    assert feed_uri("section#news", "https://news.example.org") == (
+        "tag:news.example.org,2025:feed:section%23news"
+    )
+
+
+def test_identifier_needs_an_absolute_site_url():
+    with pytest.raises(ValueError, match="absolute URL"):
+        article_uri("x", "not a url")
+
+
+def test_unique_texts_dedupes_case_insensitively_keeping_first_spelling():
+    assert unique_texts(["Ukraine", " ukraine ", "", "Оборона", "ОБОРОНА", "NATO"]) == [
+        "Ukraine",
+        "Оборона",
+        "NATO",
+    ]
+
+
+def test_feed_order_is_newest_first_one_card_per_id_whatever_the_input_order(make_card):
+    # GIVEN two revisions of one article, and two articles published at the same second
+    base = datetime(2025, 7, 3, 9, 0, tzinfo=UTC)
+    old_rev = make_card(id="a", revision=1, published_at=base)
+    new_rev = make_card(id="a", revision=2, published_at=base, headline="Corrected")
+    tie_b = make_card(id="b", published_at=base + timedelta(hours=1))
+    tie_c = make_card(id="c", published_at=base + timedelta(hours=1))
+
+    # WHEN ordered from two different input orders
+    first = feed_order([old_rev, tie_b, new_rev, tie_c])
+    second = feed_order([tie_c, new_rev, tie_b, old_rev])
+
+    # THEN the order is the same, newest first, ties broken by id, and the newest revision wins
+    assert [c.id for c in first] == [c.id for c in second] == ["c", "b", "a"]
+    assert first[-1].headline == second[-1].headline == "Corrected"
+
+
+def test_image_media_type_from_extension_only():
+    assert image_media_type("https://img.example.org/a/b.JPG?w=800") == "image/jpeg"
+    assert image_media_type("https://img.example.org/a/b.webp") == "image/webp"
+    assert image_media_type("https://img.example.org/a/b") is None
+
+
+def test_credit_line_prefers_the_credit_as_written_and_rebuilds_it_otherwise(make_image):
+    assert image_credit_line(make_image()) == "Sefa Karacan/Anadolu via Getty Images"
+    assert image_credit_line(make_image(credit=None)) == "Sefa Karacan/Anadolu via Getty Images"
+    assert image_credit_line(make_image(credit=None, photographer=None, agency=None)) == "Getty Images"
+    assert (
+        image_credit_line(make_image(credit=None, photographer=None, agency=None, distributor=None)) is None
+    )
+
+
+def test_renderers_import_no_heavy_or_io_modules():
+    # GIVEN a fresh interpreter (so earlier imports in this test session cannot hide anything)
+    code = (
+        "import sys\n"
+        "import shared.render.atom, shared.render.jsonfeed, shared.render.jsonld\n"
+        "import shared.render.ninjs, shared.render.rss, shared.render.sitemap\n"
+        "heavy = ('jsonschema', 'referencing', 'boto3', 'botocore', 'aws_lambda_powertools', 'mimetypes')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    # WHEN every renderer module is imported
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    # THEN none of the validation, AWS or host-dependent modules came along
+    assert result.stdout.strip() == "[]"

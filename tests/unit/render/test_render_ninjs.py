@@ -1,0 +1,239 @@
+"""IPTC ninjs renderer, validated against the official (vendored) ninjs 3.1 and 2.2 schemas."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from shared.models.common import ArticleKind, ArticleStatus
+from shared.render.ninjs import to_ninjs, to_ninjs_v2
+
+
+def test_official_examples_validate_against_the_vendored_2_2_schema(ninjs22_validator, ninjs_fixture):
+    # GIVEN the official IPTC example documents
+    for name in ("004_simple_text_article.json", "005_complex_text_article.json"):
+        # THEN the vendored schema (with GeoJSON registered offline) accepts them
+        ninjs22_validator.validate(ninjs_fixture(name))
+
+
+def test_the_3_1_validator_really_validates(ninjs31_validator, ninjs_fixture):
+    # GIVEN documents the 3.1 schema must reject: 2.x spelling, unknown keys, no uri, a bad date
+    example_2_2 = ninjs_fixture("004_simple_text_article.json")
+    bad = [
+        example_2_2,
+        {"uri": "tag:x.org,2025:a", "foo": "bar"},
+        {"type": "text"},
+        {"uri": "tag:x.org,2025:a", "versionCreated": "yesterday"},
+        {"uri": "not a uri"},
+    ]
+    # THEN every one of them fails, so passing documents mean something
+    for document in bad:
+        assert not ninjs31_validator.is_valid(document), document
+
+
+def test_place_geojson_is_resolved_through_the_offline_registry(ninjs31_validator):
+    # GIVEN places with valid and invalid GeoJSON (the only $ref to the external schema)
+    good = {
+        "uri": "tag:x.org,2025:a",
+        "places": [{"name": "Kyiv", "geoJSON": {"type": "Point", "coordinates": [30.5, 50.4]}}],
+    }
+    bad = {"uri": "tag:x.org,2025:a", "places": [{"name": "Kyiv", "geoJSON": {"type": "Point"}}]}
+    # THEN the vendored GeoJSON schema is applied
+    ninjs31_validator.validate(good)
+    assert not ninjs31_validator.is_valid(bad)
+
+
+def test_article_validates_against_ninjs_3_1(make_article, ninjs31_validator):
+    # WHEN a complete article is converted
+    document = to_ninjs(
+        make_article(), site_url="https://news.example.org", copyright_notice="© Newsroom 2025"
+    )
+
+    # THEN it is valid ninjs 3.1 and survives a JSON round trip
+    ninjs31_validator.validate(document)
+    assert json.loads(json.dumps(document)) == document
+
+
+def test_article_fields_map_to_ninjs(make_article):
+    document = to_ninjs(make_article(), site_url="https://news.example.org")
+
+    assert document["uri"] == "tag:news.example.org,2025:article:a1b2c3"
+    assert document["type"] == "text"
+    assert document["version"] == "3"
+    assert document["language"] == "en"
+    assert document["pubStatus"] == "usable"
+    assert document["firstCreated"] == "2025-07-03T09:30:00Z"
+    assert document["versionCreated"] == "2025-07-03T10:15:00Z"
+    assert document["headlines"] == [
+        {
+            "role": "main",
+            "contentType": "text/plain",
+            "value": "Ukraine and partners agree on air defence package",
+        }
+    ]
+    assert document["descriptions"] == [
+        {
+            "role": "summary",
+            "contentType": "text/plain",
+            "value": "Ministers meeting in Brussels agreed to send more systems.",
+        }
+    ]
+    assert document["bodies"] == [
+        {"role": "main", "contentType": "text/html", "wordCount": 410, "value": make_article().body_html}
+    ]
+    assert document["by"] == "Olena Kovalenko, John Smith"
+    assert document["slugline"] == "ukraine-air-defence-package"
+    assert document["altIds"] == [{"role": "external", "value": "cms:12345"}]
+    assert document["renditions"] == [
+        {
+            "name": "web",
+            "href": "https://news.example.org/news/ukraine-air-defence-package",
+            "contentType": "text/html",
+        }
+    ]
+    assert document["genres"] == [{"literal": "article"}]
+    assert document["standard"]["version"] == "3.1"
+
+
+def test_entities_are_ranked_by_mentions_then_name(make_article):
+    document = to_ninjs(make_article(), site_url="https://news.example.org")
+    assert document["people"] == [
+        {"name": "Mark Rutte", "rel": "mentions"},
+        {"name": "Olena Zelenska", "rel": "mentions"},
+    ]
+    assert document["places"] == [
+        {"name": "Brussels", "rel": "mentions"},
+        {"name": "Kyiv", "rel": "mentions"},
+    ]
+    assert document["organisations"] == [{"name": "NATO", "rel": "mentions"}]
+
+
+def test_subjects_tell_editor_tags_from_derived_topics(make_article):
+    document = to_ninjs(make_article(), site_url="https://news.example.org")
+    assert document["subjects"] == [
+        {"name": "Air defence", "rel": "about", "creator": "newsroom-pipeline"},
+        {"name": "Defence", "rel": "about", "creator": "editor"},
+        {"name": "Ukraine", "rel": "about", "creator": "editor"},
+    ]
+
+
+def test_lead_image_is_a_picture_association_with_its_credit(make_article):
+    (association,) = to_ninjs(make_article(), site_url="https://news.example.org")["associations"]
+    assert association == {
+        "name": "leadimage",
+        "rel": "leadimage",
+        "uri": "tag:news.example.org,2025:article:a1b2c3/lead-image",
+        "type": "picture",
+        "by": "Sefa Karacan/Anadolu via Getty Images",
+        "descriptions": [
+            {
+                "role": "caption",
+                "contentType": "text/plain",
+                "value": "Rescuers work at the site of a strike in Kyiv on July 3.",
+            },
+            {"role": "alt", "contentType": "text/plain", "value": "Rescuers among rubble"},
+        ],
+        "infoSources": [
+            {"name": "Anadolu", "role": "agency"},
+            {"name": "Getty Images", "role": "distributor"},
+        ],
+        "renditions": [
+            {
+                "name": "original",
+                "href": "https://img.example.org/2025/07/kyiv.jpg",
+                "contentType": "image/jpeg",
+            }
+        ],
+    }
+
+
+def test_minimal_unpublished_article_is_valid_and_withheld(make_article, ninjs31_validator):
+    # GIVEN an article that has not been enriched or published, with an opinion kind
+    article = make_article(
+        status=ArticleStatus.RECEIVED,
+        published_at=None,
+        summary=None,
+        lead_image=None,
+        entities=None,
+        topics=[],
+        tags=[],
+        external_id=None,
+        word_count=None,
+        slug=None,
+        kind=ArticleKind.OPINION,
+    )
+
+    # WHEN converted (the uri authority comes from article.url)
+    document = to_ninjs(article)
+
+    # THEN it is still valid, withheld, dated from submission, with no empty arrays
+    ninjs31_validator.validate(document)
+    assert document["pubStatus"] == "withheld"
+    assert document["firstCreated"] == "2025-07-03T09:00:00Z"
+    assert document["genres"] == [{"literal": "opinion"}]
+    for absent in ("descriptions", "associations", "people", "subjects", "altIds", "slugline"):
+        assert absent not in document
+
+
+def test_uri_needs_a_site(make_article):
+    with pytest.raises(ValueError, match="site_url"):
+        to_ninjs(make_article(url=None))
+
+
+def test_hostile_and_ukrainian_text_stays_valid(make_article, make_image, hostile, ninjs31_validator):
+    raw, expected = hostile
+    article = make_article(
+        id=raw,
+        headline=raw,
+        summary=raw,
+        body_html=f"<p>{raw}</p>",
+        tags=[raw, "Україна"],
+        lead_image=make_image(caption=raw, credit=raw),
+    )
+    document = to_ninjs(article, site_url="https://news.example.org")
+    ninjs31_validator.validate(document)
+    assert document["headlines"][0]["value"] == expected
+    assert document["descriptions"][0]["value"] == expected
+    assert document["bodies"][0]["value"] == f"<p>{expected}</p>"
+    assert document["associations"][0]["descriptions"][0]["value"] == expected
+    assert {s["name"] for s in document["subjects"]} >= {expected, "Україна"}
+    json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def test_ninjs_2_2_spelling_validates_against_the_2_2_schema(
+    make_article, ninjs22_validator, ninjs31_validator
+):
+    # WHEN the same article is rendered for ninjs 2.2 consumers
+    document = to_ninjs_v2(make_article(), site_url="https://news.example.org", copyright_notice="© Newsroom")
+
+    # THEN it is valid 2.2 (and not 3.1), with lower-case names and no rel on associations
+    ninjs22_validator.validate(document)
+    assert not ninjs31_validator.is_valid(document)
+    assert document["versioncreated"] == "2025-07-03T10:15:00Z"
+    assert document["pubstatus"] == "usable"
+    assert document["copyrightnotice"] == "© Newsroom"
+    assert document["bodies"][0]["contenttype"] == "text/html"
+    assert "rel" not in document["associations"][0]
+    assert document["associations"][0]["infosources"][0] == {"name": "Anadolu", "role": "agency"}
+    assert document["standard"] == {
+        "name": "ninjs",
+        "version": "2.2",
+        "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json#",
+    }
+
+
+def test_output_is_deterministic_whatever_the_entity_order(make_article):
+    article = make_article()
+    assert article.entities is not None
+    shuffled = make_article(
+        entities=article.entities.model_copy(
+            update={
+                "people": list(reversed(article.entities.people)),
+                "places": list(reversed(article.entities.places)),
+            }
+        ),
+        topics=list(reversed(article.topics)),
+    )
+    site = "https://news.example.org"
+    assert json.dumps(to_ninjs(article, site_url=site)) == json.dumps(to_ninjs(shuffled, site_url=site))
