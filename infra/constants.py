@@ -25,9 +25,7 @@ class FunctionSpec:
     description: str
 
 
-API = FunctionSpec(
-    "api", "functions.api.handler.handler", 512, 10, "HTTP API: submit and read articles and feeds"
-)
+API = FunctionSpec("api", "functions.api.handler.handler", 512, 10, "HTTP API: submit and read articles and feeds")
 RELAY = FunctionSpec("relay", "functions.relay.handler.handler", 256, 30, "Table stream -> domain events")
 ENRICH = FunctionSpec("enrich", "functions.enrich.handler.handler", 1024, 60, "Enrich and publish articles")
 BUILD_FEEDS = FunctionSpec(

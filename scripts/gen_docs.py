@@ -1,7 +1,7 @@
 """Generate the API's OpenAPI document and the events catalog from the models.
 
-    python -m scripts.gen_docs          # write docs/openapi.json, docs/events.md, docs/events/*.json
-    python -m scripts.gen_docs --check  # fail if the committed docs differ from the models
+python -m scripts.gen_docs          # write docs/openapi.json, docs/events.md, docs/events/*.json
+python -m scripts.gen_docs --check  # fail if the committed docs differ from the models
 """
 
 from __future__ import annotations

@@ -20,9 +20,7 @@ _MESSAGES = {
 }
 
 
-def problem(
-    status: int, title: str, detail: str, instance: str | None, errors: list[dict[str, str]]
-) -> dict[str, Any]:
+def problem(status: int, title: str, detail: str, instance: str | None, errors: list[dict[str, str]]) -> dict[str, Any]:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if instance:
         body["instance"] = instance

@@ -105,9 +105,7 @@ def submit_article(submission: ArticleSubmission) -> Response[AcceptedArticle]:
         status=accepted.status,
         links=ArticleLinks(self=link),
     )
-    metrics.add_metric(
-        name="ArticlesAccepted" if accepted.created else "ArticlesResubmitted", unit="Count", value=1
-    )
+    metrics.add_metric(name="ArticlesAccepted" if accepted.created else "ArticlesResubmitted", unit="Count", value=1)
     return Response(
         status_code=202 if accepted.created else 200,
         content_type="application/json",
@@ -140,9 +138,7 @@ def get_article(
 )
 def get_feed(
     limit: Annotated[int, Query(ge=1, le=50, description="Items per page")] = 20,
-    cursor: Annotated[
-        str | None, Query(max_length=512, description="next_cursor of the previous page")
-    ] = None,
+    cursor: Annotated[str | None, Query(max_length=512, description="next_cursor of the previous page")] = None,
     section: Annotated[SectionName | None, Query(description="Only this section")] = None,
     tag: Annotated[str | None, Query(min_length=1, max_length=64, description="Only this tag")] = None,
     language: Annotated[LanguageTag | None, Query(description="Only this language")] = None,
@@ -150,9 +146,7 @@ def get_feed(
     filters = {"section": section, "tag": tag, "language": language}
     chosen = [name for name, value in filters.items() if value is not None]
     if len(chosen) > 1:
-        raise InvalidInput(
-            chosen[1], f"combine at most one filter (got {', '.join(chosen)})", "filter_conflict"
-        )
+        raise InvalidInput(chosen[1], f"combine at most one filter (got {', '.join(chosen)})", "filter_conflict")
     feed = MAIN_FEED
     if section is not None:
         feed = section_feed(section)
@@ -211,9 +205,7 @@ def _domain_error(error: DomainError) -> Response:
 
 @app.not_found
 def _not_found(_: NotFoundError) -> Response:
-    return _problem(
-        404, "Not found", f"no route for {app.current_event.http_method} {app.current_event.path}"
-    )
+    return _problem(404, "Not found", f"no route for {app.current_event.http_method} {app.current_event.path}")
 
 
 def _early_problem(event: dict[str, Any]) -> dict[str, Any] | None:

@@ -55,6 +55,4 @@ def feed_record(record: SQSRecord) -> None:
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     _built_this_batch.clear()
-    return process_partial_response(
-        event=event, record_handler=feed_record, processor=processor, context=context
-    )
+    return process_partial_response(event=event, record_handler=feed_record, processor=processor, context=context)

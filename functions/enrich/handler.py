@@ -33,15 +33,11 @@ def enrich_record(record: SQSRecord) -> None:
     message = parse_bus_message(record.body, ArticleSubmitted)
     logger.append_keys(correlation_id=message.metadata.correlation_id, article_id=message.data.article_id)
     result = _service().process(message.data.article_id, message.data.revision)
-    logger.info(
-        "article processed", extra={"outcome": result.outcome.value, "revision": message.data.revision}
-    )
+    logger.info("article processed", extra={"outcome": result.outcome.value, "revision": message.data.revision})
     metrics.add_metric(name=f"Articles{result.outcome.value.title()}", unit="Count", value=1)
 
 
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=enrich_record, processor=processor, context=context
-    )
+    return process_partial_response(event=event, record_handler=enrich_record, processor=processor, context=context)

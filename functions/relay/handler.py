@@ -34,15 +34,11 @@ def relay_record(record: DynamoDBRecord) -> None:
     if events:
         _bus().publish(events)
         for event in events:
-            logger.info(
-                "event published", extra={"detail_type": event.detail_type, "key": change.get("Keys")}
-            )
+            logger.info("event published", extra={"detail_type": event.detail_type, "key": change.get("Keys")})
         metrics.add_metric(name="EventsPublished", unit="Count", value=len(events))
 
 
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=relay_record, processor=processor, context=context
-    )
+    return process_partial_response(event=event, record_handler=relay_record, processor=processor, context=context)

@@ -11,9 +11,7 @@ import re
 from dataclasses import dataclass
 
 # "Photo: ", "Photograph by ", "Credit - ", "Фото: ": a label, then a colon or dash, or "by".
-_PREFIX = re.compile(
-    r"^(?:photo(?:graph)?|image|credit|фото)\b(?:\s*[:\-–—]\s*|\s+by\s+)", re.IGNORECASE
-)
+_PREFIX = re.compile(r"^(?:photo(?:graph)?|image|credit|фото)\b(?:\s*[:\-–—]\s*|\s+by\s+)", re.IGNORECASE)
 _VIA = re.compile(r"\s+via\s+|\s+через\s+", re.IGNORECASE)
 # A name part: letters, spaces, dots, apostrophes, hyphens and ampersands; no digits or brackets.
 _PART = re.compile(r"^[^\W\d_][\w .'’&\-]{0,79}$")

@@ -62,20 +62,14 @@ def _subtag_case(subtag: str) -> str:
     return subtag.lower()
 
 
-Headline = Annotated[
-    str, Field(min_length=1, max_length=300), BeforeValidator(_clean_text), AfterValidator(_no_markup)
-]
-Summary = Annotated[
-    str, Field(min_length=1, max_length=1000), BeforeValidator(_clean_text), AfterValidator(_no_markup)
-]
+Headline = Annotated[str, Field(min_length=1, max_length=300), BeforeValidator(_clean_text), AfterValidator(_no_markup)]
+Summary = Annotated[str, Field(min_length=1, max_length=1000), BeforeValidator(_clean_text), AfterValidator(_no_markup)]
 PersonName = Annotated[
     str, Field(min_length=1, max_length=200), BeforeValidator(_clean_text), AfterValidator(_no_markup)
 ]
 ShortText = Annotated[str, Field(max_length=300), BeforeValidator(_clean_text), AfterValidator(_no_markup)]
 LongText = Annotated[str, Field(max_length=3000), BeforeValidator(_clean_text), AfterValidator(_no_markup)]
-TagName = Annotated[
-    str, Field(min_length=1, max_length=64), BeforeValidator(_clean_text), AfterValidator(_no_markup)
-]
+TagName = Annotated[str, Field(min_length=1, max_length=64), BeforeValidator(_clean_text), AfterValidator(_no_markup)]
 HttpUrlStr = Annotated[str, Field(max_length=2048), AfterValidator(_http_url)]
 LanguageTag = Annotated[str, Field(max_length=35), AfterValidator(_language)]
 SectionName = Annotated[str, Field(pattern=_SECTION_RE, examples=["news"])]

@@ -81,7 +81,5 @@ class ArticleSubmission(BaseModel):
     @classmethod
     def _not_in_future(cls, value: datetime | None) -> datetime | None:
         if value is not None and value > utcnow():
-            raise ValueError(
-                "must not be in the future: scheduled (embargoed) publication is not supported yet"
-            )
+            raise ValueError("must not be in the future: scheduled (embargoed) publication is not supported yet")
         return value

@@ -70,9 +70,7 @@ def _item(card: ArticleCard) -> dict[str, object]:
     )
 
 
-def render_json_feed(
-    feed: FeedDescriptor, cards: Sequence[ArticleCard], *, next_url: str | None = None
-) -> bytes:
+def render_json_feed(feed: FeedDescriptor, cards: Sequence[ArticleCard], *, next_url: str | None = None) -> bytes:
     """The feed document as UTF-8 JSON bytes; ``next_url`` links the following page when paginated."""
     document = drop_empty(
         {

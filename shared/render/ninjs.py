@@ -134,9 +134,7 @@ def to_ninjs(
         "by": ", ".join(unique_texts(a.name for a in article.authors)),
         "copyrightNotice": optional_text(copyright_notice),
         "headlines": [{"role": "main", "contentType": "text/plain", "value": clean_text(article.headline)}],
-        "descriptions": (
-            [{"role": "summary", "contentType": "text/plain", "value": summary}] if summary else []
-        ),
+        "descriptions": ([{"role": "summary", "contentType": "text/plain", "value": summary}] if summary else []),
         "bodies": [body],
         "people": _entities(entities.people) if entities else [],
         "places": _entities(entities.places) if entities else [],

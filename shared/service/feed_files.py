@@ -26,9 +26,7 @@ NEWS_SITEMAP_KEY = "sitemaps/news.xml"
 
 
 class SiteWriter(Protocol):
-    def put_bytes(
-        self, key: str, body: bytes, content_type: str, cache_control: str | None = None
-    ) -> None: ...
+    def put_bytes(self, key: str, body: bytes, content_type: str, cache_control: str | None = None) -> None: ...
 
 
 @dataclass(frozen=True)

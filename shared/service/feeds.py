@@ -20,9 +20,7 @@ class FeedTable(Protocol):
 
 
 class SiteWriter(Protocol):
-    def put_bytes(
-        self, key: str, body: bytes, content_type: str, cache_control: str | None = None
-    ) -> None: ...
+    def put_bytes(self, key: str, body: bytes, content_type: str, cache_control: str | None = None) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -166,9 +166,7 @@ class PublishingService:
         feeds = feeds_for(base.section, language, base.tags)
         slug_base = slugify(sub.headline)
         for attempt in range(1, MAX_SLUG_ATTEMPTS + 1):
-            slug = (
-                numbered(slug_base, attempt) if attempt < MAX_SLUG_ATTEMPTS else f"{slug_base}-{article_id}"
-            )
+            slug = numbered(slug_base, attempt) if attempt < MAX_SLUG_ATTEMPTS else f"{slug_base}-{article_id}"
             article = base.model_copy(
                 update={
                     "slug": slug,
@@ -236,9 +234,7 @@ class PublishingService:
             return Result(Outcome.SKIPPED)  # someone (a redelivery) finished it first
         raise RevisionConflict(f"{article_id} r{revision}: unexpected conflict")
 
-    def _duplicate_of(
-        self, article_id: str, fingerprint: str, near_hash: int, bands: list[str]
-    ) -> str | None:
+    def _duplicate_of(self, article_id: str, fingerprint: str, near_hash: int, bands: list[str]) -> str | None:
         exact = self._table.get_fingerprint(fingerprint)
         if exact is not None and exact["article_id"] != article_id:
             return str(exact["article_id"])

@@ -88,9 +88,7 @@ def _article_events(new: Image, old: Image | None) -> list[OutgoingEvent]:
         )
         return [_envelope(data, key, correlation, new["updated_at"])]
     if status == "rejected":
-        data = ArticleRejected(
-            article_id=new["id"], revision=revision, reasons=new.get("rejection_reasons", [])
-        )
+        data = ArticleRejected(article_id=new["id"], revision=revision, reasons=new.get("rejection_reasons", []))
         return [_envelope(data, key, correlation, new["updated_at"])]
     return []
 

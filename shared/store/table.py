@@ -138,9 +138,7 @@ class ArticleTable:
         )
         return from_item(response["Item"]) if "Item" in response else None
 
-    def query_newest(
-        self, pk: str, limit: int, start_after: str | None = None
-    ) -> tuple[list[dict[str, Any]], bool]:
+    def query_newest(self, pk: str, limit: int, start_after: str | None = None) -> tuple[list[dict[str, Any]], bool]:
         """Up to ``limit`` items of a partition, newest sort key first, and whether more exist.
 
         One Query: it asks for one item more than it returns to know whether a next page exists.
@@ -174,9 +172,7 @@ class ArticleTable:
             self._put({"pk": article_pk(article_id), "sk": revision_sk(revision["revision"]), **revision}),
         ]
         if external_id is not None:
-            items.append(
-                self._put({"pk": f"EXTERNAL#{external_id}", "sk": "EXTERNAL", "article_id": article_id})
-            )
+            items.append(self._put({"pk": f"EXTERNAL#{external_id}", "sk": "EXTERNAL", "article_id": article_id}))
         try:
             self.client.transact_write_items(TransactItems=items)
         except self.client.exceptions.TransactionCanceledException as error:
@@ -267,9 +263,7 @@ class ArticleTable:
             }
         }
 
-    def _update_head_if_received(
-        self, article_id: str, revision: int, updates: Mapping[str, Any]
-    ) -> dict[str, Any]:
+    def _update_head_if_received(self, article_id: str, revision: int, updates: Mapping[str, Any]) -> dict[str, Any]:
         names = {f"#a{i}": name for i, name in enumerate(updates)}
         values = {f":v{i}": _serialize(value) for i, value in enumerate(updates.values())}
         assignments = ", ".join(f"#a{i} = :v{i}" for i in range(len(updates)))

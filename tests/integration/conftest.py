@@ -30,11 +30,11 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-import boto3  # noqa: E402
-from moto import mock_aws  # noqa: E402
+import boto3
+from moto import mock_aws
 
-from shared.settings import Settings  # noqa: E402
-from shared.store.clients import aws_client  # noqa: E402
+from shared.settings import Settings
+from shared.store.clients import aws_client
 
 SETTINGS = Settings()
 HANDLERS = ("functions.api.handler", "functions.relay.handler", "functions.enrich.handler",
@@ -105,7 +105,10 @@ def aws() -> Iterator[Resources]:
         dynamodb = boto3.client("dynamodb")
         table = dynamodb.create_table(
             TableName=SETTINGS.table_name,
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
             AttributeDefinitions=[
                 {"AttributeName": "pk", "AttributeType": "S"},
                 {"AttributeName": "sk", "AttributeType": "S"},
@@ -200,9 +203,9 @@ class Pump:
             moved = self.relay()
             for queue, function in ((self.r.enrich_queue, "enrich"), (self.r.feeds_queue, "build_feeds")):
                 event_count = int(
-                    self.r.sqs.get_queue_attributes(
-                        QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"]
-                    )["Attributes"]["ApproximateNumberOfMessages"]
+                    self.r.sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])[
+                        "Attributes"
+                    ]["ApproximateNumberOfMessages"]
                 )
                 if event_count:
                     moved += event_count

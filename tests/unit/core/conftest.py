@@ -77,9 +77,7 @@ class InMemoryTable:
             hook()  # someone else commits after we read: our copy is now stale
         return manifest
 
-    def query_newest(
-        self, pk: str, limit: int, start_after: str | None = None
-    ) -> tuple[list[dict[str, Any]], bool]:
+    def query_newest(self, pk: str, limit: int, start_after: str | None = None) -> tuple[list[dict[str, Any]], bool]:
         keys = sorted((sk for (p, sk) in self.items if p == pk), reverse=True)
         if start_after is not None:
             keys = [sk for sk in keys if sk < start_after]

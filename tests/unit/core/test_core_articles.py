@@ -67,9 +67,7 @@ def test_a_malformed_id_is_not_found_without_a_lookup(reader, table, article_id)
     assert table.head_lookups == []
 
 
-def test_a_received_article_is_built_from_its_submission(
-    reader, store_received, make_submission, make_id, now
-):
+def test_a_received_article_is_built_from_its_submission(reader, store_received, make_submission, make_id, now):
     # GIVEN a received article whose lead image has a full credit line
     store_received(make_id(1), make_submission(tags=["Ukraine", "ukraine", "Defence"]))
 
@@ -101,9 +99,7 @@ def test_a_received_article_is_built_from_its_submission(
     assert (article.slug, article.url, article.published_at, article.word_count) == (None, None, None, None)
 
 
-def test_a_received_article_without_language_defaults_to_english(
-    reader, store_received, make_submission, make_id
-):
+def test_a_received_article_without_language_defaults_to_english(reader, store_received, make_submission, make_id):
     store_received(make_id(1), make_submission(language=None))
     assert reader.get(make_id(1)).language == "en"
 

@@ -143,9 +143,7 @@ def site_files(journal: list[str]) -> list[str]:
     return [entry for entry in journal if entry.startswith("site.put_bytes")]
 
 
-def test_a_first_build_writes_three_files_and_creates_the_manifest(
-    builder, table, buckets, journal, seed, now
-):
+def test_a_first_build_writes_three_files_and_creates_the_manifest(builder, table, buckets, journal, seed, now):
     # GIVEN a feed with three items
     newest_first = seed(3, feed="section#news")
 
@@ -198,9 +196,7 @@ def test_only_the_newest_items_up_to_the_size_are_rendered(builder, table, bucke
     assert manifest is not None and manifest["item_count"] == 5
 
 
-def test_rebuilding_unchanged_content_writes_nothing_and_keeps_the_version(
-    table, buckets, journal, seed, now
-):
+def test_rebuilding_unchanged_content_writes_nothing_and_keeps_the_version(table, buckets, journal, seed, now):
     # GIVEN a built feed
     seed(3)
     FeedBuilder(table, buckets, SITE, size=5, clock=lambda: now).rebuild("all")
@@ -250,9 +246,7 @@ def test_a_concurrent_build_of_the_same_content_is_not_an_error(table, buckets, 
     assert manifest is not None and manifest["version"] == 1
 
 
-def test_a_concurrent_build_of_other_content_is_a_conflict(
-    table, buckets, seed, make_card, minutes_after, now
-):
+def test_a_concurrent_build_of_other_content_is_a_conflict(table, buckets, seed, make_card, minutes_after, now):
     # GIVEN the other builder commits after a new item arrived that ours did not see
     seed(3)
     ours = FeedBuilder(table, buckets, SITE, size=5, clock=lambda: now)

@@ -80,9 +80,7 @@ def test_text_length_errors_speak_of_characters(make_payload, override, field, l
 
 
 def test_unknown_error_types_fall_back_to_the_lowercased_message():
-    errors = validation_errors(
-        [{"loc": ("body", "x"), "msg": "Assertion failed, Nope", "type": "assertion_error"}]
-    )
+    errors = validation_errors([{"loc": ("body", "x"), "msg": "Assertion failed, Nope", "type": "assertion_error"}])
     assert errors == [{"field": "x", "message": "nope", "type": "assertion_error"}]
 
 

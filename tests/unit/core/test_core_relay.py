@@ -240,9 +240,7 @@ def test_event_ids_differ_between_revisions_transitions_and_articles():
         event_id(only_event(published_head(revision=2), received_head(revision=2))),
         event_id(only_event(rejected_head(), received_head())),
         event_id(
-            only_event(
-                received_head(id="01JZ0000000000000000000043", pk="ARTICLE#01JZ0000000000000000000043"), None
-            )
+            only_event(received_head(id="01JZ0000000000000000000043", pk="ARTICLE#01JZ0000000000000000000043"), None)
         ),
         event_id(only_event(manifest(1), None)),
         event_id(only_event(manifest(2), manifest(1))),

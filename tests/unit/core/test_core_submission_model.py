@@ -182,9 +182,7 @@ def test_an_empty_or_overlong_author_name_is_named(make_payload, name):
 
 
 def test_author_name_is_normalised_and_avatar_may_be_http(make_payload):
-    payload = make_payload(
-        authors=[{"name": "  Olena \n Kovalenko ", "avatar_url": "http://img.example.org/a.jpg"}]
-    )
+    payload = make_payload(authors=[{"name": "  Olena \n Kovalenko ", "avatar_url": "http://img.example.org/a.jpg"}])
     author = ArticleSubmission.model_validate(payload).authors[0]
     assert (author.name, author.avatar_url) == ("Olena Kovalenko", "http://img.example.org/a.jpg")
 

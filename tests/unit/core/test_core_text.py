@@ -28,9 +28,7 @@ def test_headings_quotes_and_figures_are_blocks_of_their_own():
 
 
 def test_entities_are_decoded_and_whitespace_collapsed():
-    assert (
-        html_to_text("<p>Tom &amp; Jerry&nbsp;show\n   at   &lt;noon&gt;</p>") == "Tom & Jerry show at <noon>"
-    )
+    assert html_to_text("<p>Tom &amp; Jerry&nbsp;show\n   at   &lt;noon&gt;</p>") == "Tom & Jerry show at <noon>"
 
 
 def test_blank_lines_in_the_source_do_not_split_a_paragraph():

@@ -92,9 +92,7 @@ def article(**overrides: Any) -> Article:
         "revision": 3,
         "status": ArticleStatus.PUBLISHED,
         "headline": "Ukraine and partners agree on air defence package",
-        "body_html": (
-            "<p>Ministers met in <b>Brussels</b>.</p><blockquote>“We act now,” she said.</blockquote>"
-        ),
+        "body_html": ("<p>Ministers met in <b>Brussels</b>.</p><blockquote>“We act now,” she said.</blockquote>"),
         "summary": "Ministers meeting in Brussels agreed to send more systems.",
         "authors": [
             Author(

@@ -80,10 +80,7 @@ def test_entry_maps_every_card_field(make_feed, make_card):
     assert entry.findtext("a:published", namespaces=NS) == "2025-07-03T09:30:00Z"
     assert entry.findtext("a:updated", namespaces=NS) == "2025-07-03T10:15:00Z"
     assert [a.text for a in entry.findall("a:author/a:name", NS)] == ["Olena Kovalenko", "John Smith"]
-    assert (
-        entry.findtext("a:summary", namespaces=NS)
-        == "Ministers meeting in Brussels agreed to send more systems."
-    )
+    assert entry.findtext("a:summary", namespaces=NS) == "Ministers meeting in Brussels agreed to send more systems."
     assert [c.get("term") for c in entry.findall("a:category", NS)] == ["Ukraine", "Defence"]
     assert entry.find("a:content", NS) is None
     content = entry.find("media:content", NS)

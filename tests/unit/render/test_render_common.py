@@ -85,9 +85,7 @@ def test_iso_duration_of_reading_time():
 
 def test_identifiers_are_tag_uris_of_the_site_host():
     assert article_uri("a1b2c3", "https://News.Example.org/uk/") == "tag:news.example.org,2025:article:a1b2c3"
-    assert feed_uri("section#news", "https://news.example.org") == (
-        "tag:news.example.org,2025:feed:section%23news"
-    )
+    assert feed_uri("section#news", "https://news.example.org") == ("tag:news.example.org,2025:feed:section%23news")
 
 
 def test_identifier_needs_an_absolute_site_url():
@@ -130,9 +128,7 @@ def test_credit_line_prefers_the_credit_as_written_and_rebuilds_it_otherwise(mak
     assert image_credit_line(make_image()) == "Sefa Karacan/Anadolu via Getty Images"
     assert image_credit_line(make_image(credit=None)) == "Sefa Karacan/Anadolu via Getty Images"
     assert image_credit_line(make_image(credit=None, photographer=None, agency=None)) == "Getty Images"
-    assert (
-        image_credit_line(make_image(credit=None, photographer=None, agency=None, distributor=None)) is None
-    )
+    assert image_credit_line(make_image(credit=None, photographer=None, agency=None, distributor=None)) is None
 
 
 def test_renderers_import_no_heavy_or_io_modules():
@@ -145,8 +141,6 @@ def test_renderers_import_no_heavy_or_io_modules():
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )
     # WHEN every renderer module is imported
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     # THEN none of the validation, AWS or host-dependent modules came along
     assert result.stdout.strip() == "[]"

@@ -34,11 +34,7 @@ def test_item_maps_every_card_field(make_feed, make_card):
     assert item["id"] == "a1b2c3"
     assert item["url"] == "https://news.example.org/news/ukraine-air-defence-package"
     assert item["title"] == "Ukraine and partners agree on air defence package"
-    assert (
-        item["summary"]
-        == item["content_text"]
-        == "Ministers meeting in Brussels agreed to send more systems."
-    )
+    assert item["summary"] == item["content_text"] == "Ministers meeting in Brussels agreed to send more systems."
     assert "content_html" not in item
     assert item["image"] == "https://img.example.org/2025/07/kyiv.jpg"
     assert item["date_published"] == "2025-07-03T09:30:00Z"
@@ -125,10 +121,7 @@ def test_ukrainian_feed(make_feed, make_uk_card):
 
 def test_output_is_deterministic_whatever_the_card_order(make_feed, make_card):
     # GIVEN the same cards in two orders
-    cards = [
-        make_card(id=f"id-{n}", published_at=make_card().published_at - timedelta(minutes=n))
-        for n in range(5)
-    ]
+    cards = [make_card(id=f"id-{n}", published_at=make_card().published_at - timedelta(minutes=n)) for n in range(5)]
 
     # WHEN rendered twice
     first = render_json_feed(make_feed(), cards)

@@ -46,9 +46,7 @@ def test_place_geojson_is_resolved_through_the_offline_registry(ninjs31_validato
 
 def test_article_validates_against_ninjs_3_1(make_article, ninjs31_validator):
     # WHEN a complete article is converted
-    document = to_ninjs(
-        make_article(), site_url="https://news.example.org", copyright_notice="© Newsroom 2025"
-    )
+    document = to_ninjs(make_article(), site_url="https://news.example.org", copyright_notice="© Newsroom 2025")
 
     # THEN it is valid ninjs 3.1 and survives a JSON round trip
     ninjs31_validator.validate(document)
@@ -201,9 +199,7 @@ def test_hostile_and_ukrainian_text_stays_valid(make_article, make_image, hostil
     json.dumps(document, ensure_ascii=False).encode("utf-8")
 
 
-def test_ninjs_2_2_spelling_validates_against_the_2_2_schema(
-    make_article, ninjs22_validator, ninjs31_validator
-):
+def test_ninjs_2_2_spelling_validates_against_the_2_2_schema(make_article, ninjs22_validator, ninjs31_validator):
     # WHEN the same article is rendered for ninjs 2.2 consumers
     document = to_ninjs_v2(make_article(), site_url="https://news.example.org", copyright_notice="© Newsroom")
 

@@ -34,21 +34,14 @@ def test_news_entry_has_publication_date_and_title(make_card):
     assert url.findtext("news:news/news:publication/news:name", namespaces=NS) == "The Newsroom"
     assert url.findtext("news:news/news:publication/news:language", namespaces=NS) == "en"
     assert url.findtext("news:news/news:publication_date", namespaces=NS) == "2025-07-03T09:30:00Z"
-    assert (
-        url.findtext("news:news/news:title", namespaces=NS)
-        == "Ukraine and partners agree on air defence package"
-    )
+    assert url.findtext("news:news/news:title", namespaces=NS) == "Ukraine and partners agree on air defence package"
 
 
 def test_only_the_last_two_days_up_to_now_are_listed(make_card):
     # GIVEN articles just inside, just outside the two-day window, and one dated in the future
     inside = make_card(id="in", url="https://news.example.org/in", published_at=NOW - timedelta(days=2))
-    outside = make_card(
-        id="out", url="https://news.example.org/out", published_at=NOW - timedelta(days=2, seconds=1)
-    )
-    future = make_card(
-        id="future", url="https://news.example.org/future", published_at=NOW + timedelta(minutes=1)
-    )
+    outside = make_card(id="out", url="https://news.example.org/out", published_at=NOW - timedelta(days=2, seconds=1))
+    future = make_card(id="future", url="https://news.example.org/future", published_at=NOW + timedelta(minutes=1))
 
     # WHEN rendered
     locs = _locs(render_news_sitemap([outside, future, inside], "The Newsroom", now=NOW))
@@ -59,9 +52,7 @@ def test_only_the_last_two_days_up_to_now_are_listed(make_card):
 
 def test_at_most_1000_urls_newest_first(make_card):
     cards = [
-        make_card(
-            id=f"a{n:04d}", url=f"https://news.example.org/a{n:04d}", published_at=NOW - timedelta(seconds=n)
-        )
+        make_card(id=f"a{n:04d}", url=f"https://news.example.org/a{n:04d}", published_at=NOW - timedelta(seconds=n))
         for n in range(MAX_NEWS_URLS + 5)
     ]
     locs = _locs(render_news_sitemap(cards, "The Newsroom", now=NOW))
@@ -110,9 +101,7 @@ def test_url_with_ampersand_is_entity_escaped(make_card):
 
 def test_news_sitemap_is_deterministic(make_card, make_uk_card):
     cards = [make_card(), make_uk_card()]
-    assert render_news_sitemap(cards, "N", now=NOW) == render_news_sitemap(
-        list(reversed(cards)), "N", now=NOW
-    )
+    assert render_news_sitemap(cards, "N", now=NOW) == render_news_sitemap(list(reversed(cards)), "N", now=NOW)
 
 
 def test_sitemap_index_lists_each_sitemap_once_sorted_with_lastmod():

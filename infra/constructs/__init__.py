@@ -1,0 +1,1 @@
+"""One construct per pipeline stage, composed by :class:`infra.stack.NewsroomStack`."""

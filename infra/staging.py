@@ -1,0 +1,182 @@
+"""Docker-free asset staging: plain copies for function code, host-side pip for the dependency layer.
+
+Function assets are rebuilt from the working tree on every synth::
+
+    .build/assets/<name>/functions/__init__.py
+    .build/assets/<name>/functions/<name>/**
+    .build/assets/<name>/shared/**
+
+The dependency layer is built once per set of pins and reused::
+
+    .build/layer/<hash>/python/...   (pip --platform manylinux2014_aarch64 --only-binary=:all:)
+
+Several processes may synthesize from the same tree at once (tests, `cdk synth`, the local runtime),
+so staging runs under a file lock and each folder is built aside and swapped in with a rename.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from infra import constants
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD_DIR = ROOT / ".build"
+
+# Provided by the Lambda Python runtime; shipping them would only add weight and version skew.
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
+LAYER_PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
+LAYER_RECIPE_VERSION = 1  # bump to force a rebuild when the recipe below changes
+
+_IGNORED = shutil.ignore_patterns(
+    "__pycache__", "*.pyc", "*.pyo", ".mypy_cache", ".pytest_cache", ".ruff_cache", "*.egg-info"
+)
+_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+class StagingError(RuntimeError):
+    """An asset could not be staged."""
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def runtime_requirements(pyproject: Path = ROOT / "pyproject.toml") -> tuple[str, ...]:
+    """The pinned ``[project].dependencies`` that the layer ships (all but what the runtime provides)."""
+    with pyproject.open("rb") as handle:
+        dependencies: list[str] = tomllib.load(handle)["project"]["dependencies"]
+    selected = []
+    for requirement in dependencies:
+        match = _NAME.match(requirement)
+        if match is None:
+            raise StagingError(f"cannot read a package name from {requirement!r} in {pyproject}")
+        if _normalize(match.group(1)) in RUNTIME_PROVIDED:
+            continue
+        if "==" not in requirement:
+            raise StagingError(f"layer dependency {requirement!r} must be pinned with '==' in {pyproject}")
+        selected.append(requirement.strip())
+    return tuple(sorted(selected))
+
+
+@contextlib.contextmanager
+def _locked(build_dir: Path) -> Iterator[None]:
+    """Serialize staging between processes sharing one working tree (no-op where flock is missing)."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl  # noqa: PLC0415 - POSIX only; staging still works without it
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with (build_dir / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _swap_in(built: Path, target: Path) -> None:
+    """Replace ``target`` with ``built`` using renames, so readers never see a half-copied folder."""
+    retired = target.with_name(f".retired-{target.name}-{os.getpid()}")
+    if target.exists():
+        target.rename(retired)
+    built.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _fresh(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def _copy_tree(source: Path, destination: Path) -> None:
+    shutil.copytree(source, destination, ignore=_IGNORED, copy_function=shutil.copyfile)
+
+
+def _stage_function(name: str, source_root: Path, assets_dir: Path) -> Path:
+    built = _fresh(assets_dir / f".building-{name}-{os.getpid()}")
+    package = built / "functions"
+    package.mkdir()
+    init = source_root / "functions" / "__init__.py"
+    if init.is_file():
+        shutil.copyfile(init, package / "__init__.py")
+    else:
+        (package / "__init__.py").touch()
+    if (source_root / "functions" / name).is_dir():
+        _copy_tree(source_root / "functions" / name, package / name)
+    if (source_root / "shared").is_dir():
+        _copy_tree(source_root / "shared", built / "shared")
+    target = assets_dir / name
+    _swap_in(built, target)
+    return target
+
+
+def stage_functions(names: Iterable[str], *, source_root: Path = ROOT, build_dir: Path = BUILD_DIR) -> dict[str, Path]:
+    """Copy each function's package and the whole ``shared`` package into its own asset folder."""
+    assets_dir = build_dir / "assets"
+    with _locked(build_dir):
+        assets_dir.mkdir(parents=True, exist_ok=True)
+        return {name: _stage_function(name, source_root, assets_dir) for name in names}
+
+
+def layer_hash(requirements: Iterable[str], *, python_version: str, platform: str) -> str:
+    recipe = {
+        "requirements": sorted(requirements),
+        "python": python_version,
+        "platform": platform,
+        "recipe": LAYER_RECIPE_VERSION,
+    }
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def build_layer(
+    requirements: Iterable[str] | None = None,
+    *,
+    build_dir: Path = BUILD_DIR,
+    python_version: str = constants.LAMBDA_RUNTIME_VERSION,
+    architecture: str = constants.LAMBDA_ARCHITECTURE,
+) -> Path:
+    """Return ``.build/layer/<hash>`` (its ``python/`` holds the wheels), building it with pip if absent."""
+    pins = tuple(sorted(runtime_requirements() if requirements is None else requirements))
+    platform = LAYER_PLATFORMS[architecture]
+    layers_dir = build_dir / "layer"
+    target = layers_dir / layer_hash(pins, python_version=python_version, platform=platform)
+    if target.is_dir():
+        return target
+    with _locked(build_dir):
+        if target.is_dir():  # another process built it while we waited for the lock
+            return target
+        built = _fresh(layers_dir / f".building-{target.name}-{os.getpid()}")
+        pip = [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-compile",
+            "--disable-pip-version-check",
+        ]
+        wheels_for = ["--platform", platform, "--implementation", "cp", "--python-version", python_version]
+        command = [*pip, *wheels_for, "--only-binary=:all:", "--target", str(built / "python"), *pins]
+        # The command is built from constants and the project's own pins, not from outside input.
+        result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        if result.returncode != 0:
+            shutil.rmtree(built, ignore_errors=True)
+            raise StagingError(
+                f"building the dependency layer failed (pip exit {result.returncode}); the first build "
+                f"needs the package index.\n{result.stderr.strip()}"
+            )
+        built.rename(target)
+    return target

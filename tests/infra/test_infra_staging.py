@@ -1,0 +1,108 @@
+"""Docker-free staging: function assets copied from the tree, a pip-built layer cached by its pins."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from infra import constants, staging
+
+
+def _write(path: Path, text: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def _pyproject(tmp_path: Path, dependencies: list[str]) -> Path:
+    lines = ",\n".join(f'    "{d}"' for d in dependencies)
+    return _write(tmp_path / "pyproject.toml", f'[project]\nname = "x"\ndependencies = [\n{lines},\n]\n')
+
+
+def test_layer_requirements_are_the_pins_without_what_the_runtime_provides(tmp_path):
+    # GIVEN pinned dependencies including boto3
+    pyproject = _pyproject(tmp_path, ["boto3==1.0.0", "Pydantic==2.0.0", "aws-lambda-powertools[tracer]==3.0.0"])
+    # WHEN the layer's requirements are read  THEN boto3 is left to the runtime, extras are kept
+    assert staging.runtime_requirements(pyproject) == (
+        "Pydantic==2.0.0",
+        "aws-lambda-powertools[tracer]==3.0.0",
+    )
+
+
+def test_an_unpinned_layer_dependency_is_refused(tmp_path):
+    # GIVEN a dependency without '==' (the cache key would not describe the layer)  THEN staging refuses it
+    with pytest.raises(staging.StagingError, match="pinned"):
+        staging.runtime_requirements(_pyproject(tmp_path, ["pydantic>=2"]))
+
+
+def test_project_pins_are_the_single_source(synth):
+    # GIVEN the project's pyproject.toml  THEN the layer ships every runtime pin except boto3
+    requirements = staging.runtime_requirements()
+    assert requirements and all("==" in r for r in requirements)
+    assert not any(r.lower().startswith("boto3") for r in requirements)
+
+
+def test_layer_hash_changes_with_pins_platform_and_python():
+    base = staging.layer_hash(["a==1"], python_version="3.13", platform="manylinux2014_aarch64")
+    assert base == staging.layer_hash(["a==1"], python_version="3.13", platform="manylinux2014_aarch64")
+    assert base != staging.layer_hash(["a==2"], python_version="3.13", platform="manylinux2014_aarch64")
+    assert base != staging.layer_hash(["a==1"], python_version="3.12", platform="manylinux2014_aarch64")
+    assert base != staging.layer_hash(["a==1"], python_version="3.13", platform="manylinux2014_x86_64")
+
+
+def test_function_asset_holds_its_package_and_shared_without_bytecode(tmp_path):
+    # GIVEN a source tree with two functions, shared code and stray bytecode
+    source = tmp_path / "src"
+    _write(source / "functions" / "__init__.py")
+    _write(source / "functions" / "api" / "handler.py", "def handler(e, c): ...")
+    _write(source / "functions" / "api" / "__pycache__" / "handler.cpython-311.pyc")
+    _write(source / "functions" / "relay" / "handler.py")
+    _write(source / "shared" / "models" / "article.py", "X = 1")
+    _write(source / "shared" / "stale.pyc")
+    build = tmp_path / "build"
+    # WHEN the api function is staged
+    (asset,) = staging.stage_functions(["api"], source_root=source, build_dir=build).values()
+    # THEN its asset holds functions/__init__.py, functions/api and shared, and nothing else
+    files = sorted(str(p.relative_to(asset)) for p in asset.rglob("*") if p.is_file())
+    assert files == ["functions/__init__.py", "functions/api/handler.py", "shared/models/article.py"]
+    assert asset == build / "assets" / "api"
+
+
+def test_restaging_reflects_the_working_tree(tmp_path):
+    # GIVEN a staged function whose source then loses a module and gains another
+    source = tmp_path / "src"
+    old = _write(source / "functions" / "enrich" / "old.py")
+    _write(source / "shared" / "__init__.py")
+    build = tmp_path / "build"
+    staging.stage_functions(["enrich"], source_root=source, build_dir=build)
+    old.unlink()
+    _write(source / "functions" / "enrich" / "new.py")
+    # WHEN it is staged again
+    asset = staging.stage_functions(["enrich"], source_root=source, build_dir=build)["enrich"]
+    # THEN the asset mirrors the tree now, and no temporary folder is left behind
+    assert (asset / "functions" / "enrich" / "new.py").is_file()
+    assert not (asset / "functions" / "enrich" / "old.py").exists()
+    assert (asset / "functions" / "__init__.py").is_file()  # created when the tree has none
+    assert sorted(p.name for p in (build / "assets").iterdir()) == ["enrich"]
+
+
+def test_missing_function_code_still_stages(tmp_path):
+    # GIVEN a tree where a function's folder does not exist yet  THEN staging still yields an asset
+    _write(tmp_path / "src" / "shared" / "__init__.py")
+    asset = staging.stage_functions(["build_feeds"], source_root=tmp_path / "src", build_dir=tmp_path / "b")
+    assert (asset["build_feeds"] / "shared" / "__init__.py").is_file()
+
+
+def test_synthesized_layer_is_built_for_lambda_not_the_host(synth):
+    # GIVEN the layer asset the synth used
+    assets = json.loads((synth.outdir / f"{constants.STACK_NAME}.assets.json").read_text())
+    layer_dir = staging.build_layer()  # cached: returns the folder the synth staged
+    site_packages = layer_dir / "python"
+    # THEN it holds the pinned packages as aarch64 / CPython 3.13 wheels, no boto3 and no host bytecode
+    assert (site_packages / "pydantic").is_dir()
+    assert list(site_packages.glob("pydantic_core/_pydantic_core.cpython-313-aarch64-linux-gnu.so"))
+    assert not (site_packages / "boto3").exists()
+    assert not list(site_packages.rglob("*.pyc"))
+    assert any(f["source"]["path"].startswith("asset.") for f in assets["files"].values())
