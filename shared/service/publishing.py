@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from shared.enrichment.analyze import analyze
-from shared.enrichment.fingerprint import content_fingerprint, hamming, simhash, simhash_bands
+from shared.enrichment.fingerprint import NEAR_DUPLICATE_BITS, content_fingerprint, hamming, simhash, simhash_bands
 from shared.enrichment.related import index_keys, relatedness
 from shared.enrichment.slug import numbered, slugify
 from shared.enrichment.text import excerpt, html_to_text, reading_time_minutes, word_count
@@ -30,7 +30,6 @@ MAX_RELATED = 5
 RELATED_KEYS_QUERIED = 4
 RELATED_CANDIDATES_PER_KEY = 25
 NEAR_DUPLICATE_CANDIDATES_PER_BAND = 20
-NEAR_DUPLICATE_MAX_DISTANCE = 3  # of 64 SimHash bits
 
 
 class PublishingTable(Protocol):
@@ -245,7 +244,7 @@ class PublishingService:
                 if item["id"] == article_id:
                     continue
                 distance = hamming(near_hash, int(item["simhash"], 16))
-                if distance <= NEAR_DUPLICATE_MAX_DISTANCE and (best is None or distance < best[0]):
+                if distance <= NEAR_DUPLICATE_BITS and (best is None or distance < best[0]):
                     best = (distance, item["id"])
         return best[1] if best else None
 

@@ -3,10 +3,10 @@ handlers (fixtures/localrt_*.py), deployed into a real moto server on free ports
 
 from __future__ import annotations
 
-import http.client
 import json
 import sys
 from collections.abc import Iterator
+from http.client import HTTPConnection
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -59,7 +59,7 @@ def http(
 ) -> tuple[int, list[tuple[str, str]], bytes]:
     """One request; returns every response header (repeated ones too)."""
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection = HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         connection.request(method, path, body=body, headers=headers or {})
