@@ -50,7 +50,7 @@ def _services() -> tuple[SubmissionService, ArticleReader, FeedReader]:
     return SubmissionService(table, documents), ArticleReader(table, documents), FeedReader(table, site)
 
 
-PROBLEM_RESPONSES: dict[int | str, Any] = {
+PROBLEM_RESPONSES: dict[int, Any] = {
     code: {
         "description": text,
         "content": {problems.CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
@@ -66,7 +66,7 @@ PROBLEM_RESPONSES: dict[int | str, Any] = {
 }
 
 
-def _ok(schema: str) -> dict[str, Any]:
+def _ok(schema: str) -> Any:
     return {
         "description": "OK",
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},

@@ -33,7 +33,7 @@ def event_id(key: str) -> str:
 
 
 def _envelope(data: EventData, key: str, correlation_id: str, occurred_at: str) -> OutgoingEvent:
-    envelope = Envelope[type(data)](  # type: ignore[misc]
+    envelope = Envelope[EventData](
         metadata=EventMetadata(
             event_id=event_id(f"{key}|{data.detail_type}"),
             correlation_id=correlation_id,
@@ -41,7 +41,8 @@ def _envelope(data: EventData, key: str, correlation_id: str, occurred_at: str) 
         ),
         data=data,
     )
-    return OutgoingEvent(data.detail_type, envelope.model_dump_json())
+    # The envelope is typed by the base class; serialize data by its runtime type (all its fields).
+    return OutgoingEvent(data.detail_type, envelope.model_dump_json(serialize_as_any=True))
 
 
 def events_for_change(new: Image | None, old: Image | None) -> list[OutgoingEvent]:

@@ -5,12 +5,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-_CONFIG_KWARGS = {
-    "retries": {"mode": "standard", "max_attempts": 3},
-    "connect_timeout": 2,
-    "read_timeout": 5,
-}
-
 
 @cache
 def aws_client(service: str) -> Any:
@@ -18,4 +12,5 @@ def aws_client(service: str) -> Any:
     import boto3  # noqa: PLC0415 - deferred so that importing an adapter costs nothing
     from botocore.config import Config  # noqa: PLC0415
 
-    return boto3.session.Session().client(service, config=Config(**_CONFIG_KWARGS))
+    config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
+    return boto3.session.Session().client(service, config=config)  # type: ignore[call-overload]
