@@ -33,7 +33,7 @@ def import_seconds(module: str, runs: int = 7) -> float:
     }
     samples = []
     for attempt in range(runs + 1):
-        result = subprocess.run(  # noqa: S603 - our own interpreter and module names
+        result = subprocess.run(
             [sys.executable, "-c", _PROBE.format(module=module)],
             cwd=ROOT,
             env=env,

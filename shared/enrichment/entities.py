@@ -1,0 +1,832 @@
+"""People, places and organizations named in an article, one entry per real-world entity.
+
+How: a single pass over the tokens matches the curated gazetteer (longest alias first, Ukrainian case
+forms by stem), then a few conservative heuristics name what the gazetteer does not know:
+
+* a person after a title ("Foreign Minister Hakan Fidan", "Senior News Editor Jane Roe",
+  "речник МЗС Георгій Тихий"), before or after a speech verb ("said Jane Roe"), or in a byline;
+* an organization: a capitalised run ending in a body word (Ministry, Court, University, ...);
+* a place: "<Name> Oblast", "the village of <Name>", "у селі <Назва>".
+
+Then mentions fold together: a surname alone joins the full name seen elsewhere ("Basmat" → "Dmytro
+Basmat"), a bare "the Foreign Ministry" joins "Russia's Foreign Ministry", and possessives and case
+forms were already one key. The heuristics only accept capitalised words that are not common words,
+titles or nationality adjectives, which is what keeps sentence fragments ("Despite", "Key", "In
+recent months") out of the lists: precision first, since a wrong tag is worse than a missing one.
+
+An optional :class:`EntityDetector` (Amazon Comprehend DetectEntities, say) can add spans the rules
+miss; the lead wires it behind a setting, off by default. This module never imports boto3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
+
+from shared.enrichment.gazetteer import ORGANIZATION, PERSON, PLACE, GazEntry, Gazetteer, gazetteer
+from shared.enrichment.tokens import Token, tokenize, word_set
+from shared.models.article import Entities, Entity
+
+# Titles that precede a person's name (English, matched as lower-case word sequences).
+_TITLES_EN = """
+president; vice president; president-elect; prime minister; deputy prime minister; first deputy prime
+minister; foreign minister; deputy foreign minister; defense minister; defence minister; interior
+minister; finance minister; economy minister; energy minister; health minister; justice minister;
+culture minister; minister; deputy minister; chancellor; secretary; secretary of state; defense
+secretary; defence secretary; foreign secretary; home secretary; press secretary; secretary-general;
+secretary general; senator; sen; rep; representative; congressman; congresswoman; governor; gov; mayor;
+general; gen; lt; lt gen; lieutenant general; major general; maj gen; colonel; col; admiral; adm;
+commander; commander-in-chief; chief; chief of staff; commissioner; high representative; ambassador;
+envoy; special envoy; king; queen; prince; princess; crown prince; pope; patriarch; ayatollah; sheikh;
+emir; speaker; chairman; chairwoman; chairperson; chair; ceo; director; head; leader; opposition
+leader; spokesperson; spokesman; spokeswoman; adviser; advisor; aide; editor; senior editor; news
+editor; senior news editor; editor-in-chief; reporter; correspondent; journalist; analyst; judge;
+prosecutor; prosecutor general; attorney general; ombudsman; dr; mr; mrs; ms; sgt; sergeant; capt;
+captain; lieutenant; major; maj; lawmaker; mp; premier; deputy; first lady; activist; professor; prof;
+representative; official; officer; diplomat; negotiator; economist; researcher; lawyer; author; writer;
+photographer; founder; member
+"""
+_TITLE_SEQUENCES = tuple(
+    tuple(part.replace("-", " ").split()) for part in " ".join(_TITLES_EN.split()).split(";") if part.strip()
+)
+_TITLE_WORDS = frozenset(word for seq in _TITLE_SEQUENCES for word in seq) - {"of", "in", "state"}
+_TITLES_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {}
+for _sequence in _TITLE_SEQUENCES:
+    _TITLES_BY_FIRST[_sequence[0]] = (*_TITLES_BY_FIRST.get(_sequence[0], ()), _sequence)
+# Capitalised words that sit between a title and a name but are never part of a name.
+_NOT_NAME_WORDS = word_set(
+    """executive officer officers operating financial staff affairs general justice security defense
+    defence foreign interior national international federal public military armed royal supreme special
+    senior junior acting former late"""
+)
+
+# Ukrainian titles, matched on the lower-cased word: by prefix (they inflect), or exactly when a prefix
+# would also catch common words ("мер" vs "мережа", "посол" vs "послуги").
+_TITLE_PREFIXES_UK = (
+    "президент",
+    "прем'єр",
+    "віцепрем'єр",
+    "міністр",
+    "заступни",
+    "речни",
+    "речниц",
+    "спецпосланц",
+    "посланц",
+    "очільни",
+    "генерал",
+    "генсек",
+    "секретар",
+    "канцлер",
+    "спікер",
+    "командувач",
+    "журналіст",
+    "редактор",
+    "депутат",
+    "нардеп",
+    "радни",
+    "омбудсман",
+    "уповноважен",
+    "прокурор",
+    "генпрокурор",
+    "губернатор",
+    "лідер",
+    "керівни",
+    "директор",
+    "аналітик",
+    "патріарх",
+)
+_TITLE_WORDS_UK = word_set(
+    """мер мера меру мером посол посла послу послом голова голови голові головою папа король королева"""
+)
+_SKIPPABLE_UK = 4  # lower-case words allowed between a Ukrainian title and the name ("міністр закордонних справ")
+
+# Words that end an organization's name (English).
+_ORG_HEADS = word_set(
+    """ministry court duma council agency committee commission forces force navy army guard bank service
+    office parliament party union university academy institute fund foundation organization organisation
+    corporation company group police assembly senate congress department command directorate bureau
+    authority administration tribunal association alliance movement front brigade battalion regiment
+    division corps fleet legion network center centre school college hospital church inc ltd llc
+    airlines airways railways times post cabinet secretariat inspectorate"""
+)
+_ORG_CONNECTORS = frozenset({"of", "for"})
+_ROLE_BEFORE_OF = frozenset({"member", "members", "bachelor", "master", "doctor", "head", "friends"})
+_NAME_PARTICLES = frozenset({"von", "van", "der", "de", "da", "di", "del", "la", "le", "du", "bin", "al", "ibn"})
+_SPEECH_VERBS_EN = word_set(
+    """said says told tells added adds wrote writes stated states announced announces noted notes explained
+    continued insisted claimed claims warned warns declared declares stressed emphasized emphasised
+    argued asked replied responded commented remarked reported concluded acknowledged admitted confirmed
+    confirms"""
+)
+_SPEECH_VERBS_UK = word_set(
+    """сказав сказала сказали заявив заявила заявили зазначив зазначила зазначили наголосив наголосила
+    наголосили додав додала додали повідомив повідомила повідомили підкреслив підкреслила підкреслили
+    написав написала написали пояснив пояснила пояснили розповів розповіла розповіли каже кажуть заявляє
+    заявляють зауважив зауважила відповів відповіла"""
+)
+_PLACE_SUFFIXES = frozenset({"oblast", "raion", "krai"})
+_PLACE_INTROS = frozenset({"city", "town", "village", "villages", "settlement", "hamlet"})
+_PLACE_INTROS_UK = word_set(
+    """місто міста місту містом місті село села селу селом селі селище селища селищу селищем селищі смт"""
+)
+_PLACE_WORDS = _PLACE_SUFFIXES | _PLACE_INTROS | _PLACE_INTROS_UK
+_OBLIQUE_UK = ("ого", "ому", "ові", "еві", "ою", "ею", "єю", "ої", "ам", "ям", "ах", "ях", "у", "ю", "і", "ї")
+
+
+class DetectedEntity(NamedTuple):
+    """A span found by an external detector: character offsets into the text and our type name."""
+
+    text: str
+    type: str  # "person" | "place" | "organization"
+    start: int
+    end: int
+
+
+class EntityDetector(Protocol):
+    """Port for a statistical detector (e.g. Amazon Comprehend DetectEntities behind an adapter).
+
+    Results only add entities the rules did not find; gazetteer matches always win.
+    """
+
+    def detect(self, text: str, language: str) -> Sequence[DetectedEntity]: ...
+
+
+@dataclass(slots=True)
+class FoundEntity:
+    """An entity as found in this text: its identity, display name and mention count."""
+
+    type: str
+    ident: str
+    name: str
+    first: int
+    entry: GazEntry | None = None
+    qualifier: GazEntry | None = None
+    surname_keys: tuple[str, ...] | None = None
+    name_keys: tuple[tuple[str, ...], ...] = ()
+    """Per word of a heuristic person's name, its keys: "Сергій Петренко" meets "Сергія Петренка"."""
+    mentions: int = 0
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    entity: FoundEntity
+
+
+@dataclass(slots=True)
+class EntityIndex:
+    """All entities of one text with their mentions (char offsets), for quotes and topics to reuse."""
+
+    language: str
+    entities: list[FoundEntity]
+    mentions: list[Mention] = field(default_factory=list)
+
+    def to_model(self) -> Entities:
+        groups: dict[str, list[Entity]] = {PERSON: [], PLACE: [], ORGANIZATION: []}
+        ranked = sorted(self.entities, key=lambda e: (-e.mentions, e.first))
+        for entity in ranked:
+            if entity.mentions > 0:
+                groups[entity.type].append(Entity(name=entity.name, mentions=entity.mentions))
+        return Entities(people=groups[PERSON], places=groups[PLACE], organizations=groups[ORGANIZATION])
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.start >= start and m.end <= end]
+
+    def last_before(self, position: int, entity_type: str) -> Mention | None:
+        found = None
+        for mention in self.mentions:
+            if mention.start >= position:
+                break
+            if mention.entity.type == entity_type:
+                found = mention
+        return found
+
+
+class _Extractor:
+    """One extraction run: tokens, which of them are taken, and the entities found so far."""
+
+    def __init__(self, text: str, language: str, gz: Gazetteer) -> None:
+        self.text = text
+        self.language = language
+        self.gz = gz
+        self.tokens = tokenize(text)
+        self.taken = [False] * len(self.tokens)
+        self.by_ident: dict[str, FoundEntity] = {}
+        # (first token, last token, entity) per mention, in discovery order; sorted at the end.
+        self.spans: list[tuple[int, int, FoundEntity]] = []
+
+    # -- bookkeeping -------------------------------------------------------------------------------
+    def _entity(
+        self,
+        ident: str,
+        entity_type: str,
+        name: str,
+        first: int,
+        *,
+        entry: GazEntry | None = None,
+        qualifier: GazEntry | None = None,
+    ) -> FoundEntity:
+        entity = self.by_ident.get(ident)
+        if entity is None:
+            entity = FoundEntity(
+                type=entity_type, ident=ident, name=name, first=first, entry=entry, qualifier=qualifier
+            )
+            self.by_ident[ident] = entity
+        return entity
+
+    def _add(self, i: int, j: int, entity: FoundEntity) -> None:
+        self.spans.append((i, j, entity))
+        entity.mentions += 1
+        entity.first = min(entity.first, self.tokens[i].start)
+        for k in range(i, j + 1):
+            self.taken[k] = True
+
+    def _drop(self, span: tuple[int, int, FoundEntity]) -> None:
+        self.spans.remove(span)
+        span[2].mentions -= 1
+
+    def _span_starting(self, i: int) -> tuple[int, int, FoundEntity] | None:
+        return next((s for s in self.spans if s[0] == i), None)
+
+    def _span_ending(self, j: int) -> tuple[int, int, FoundEntity] | None:
+        return next((s for s in self.spans if s[1] == j), None)
+
+    def surface(self, i: int, j: int) -> str:
+        return self.text[self.tokens[i].start : self.tokens[j].end]
+
+    # -- word classes ------------------------------------------------------------------------------
+    def is_name_word(self, k: int) -> bool:
+        """Could token ``k`` be part of a person's name? Capitalised, free, not a common word."""
+        if k >= len(self.tokens) or self.taken[k]:
+            return False
+        token = self.tokens[k]
+        if not token.cap:
+            return False
+        if token.cyrillic:
+            return not token.acronym and token.key not in self.gz.stopwords_uk and len(token.text) > 1
+        if token.acronym:
+            return "." in token.text or len(token.text) == 1  # initials: "J.D.", "J."
+        key = token.key
+        return (
+            len(key) > 1
+            and key not in self.gz.stopwords_en
+            and key not in _TITLE_WORDS
+            and key not in _ORG_HEADS
+            and key not in _SPEECH_VERBS_EN
+            and key not in _NOT_NAME_WORDS
+            and (key,) not in self.gz.demonyms
+        )
+
+    def _name_run(self, k: int, limit: int = 4) -> int:
+        """Last index of a person-name run starting at ``k`` (``k - 1`` when there is none)."""
+        end = k - 1
+        m = k
+        while m < len(self.tokens) and m - k < limit:
+            token = self.tokens[m]
+            if m > k and not token.joined:
+                break
+            if self.is_name_word(m):
+                end = m
+                if token.possessive:
+                    break
+            elif (
+                not token.cyrillic
+                and token.key in _NAME_PARTICLES
+                and m > k
+                and self.is_name_word(m + 1)
+                and self.tokens[m + 1].joined
+            ):
+                pass
+            else:
+                break
+            m += 1
+        return end
+
+    # -- passes ------------------------------------------------------------------------------------
+    def gazetteer_pass(self) -> None:
+        tokens, gz = self.tokens, self.gz
+        i = 0
+        while i < len(tokens):
+            if gz.can_start(tokens[i]):
+                hit = gz.match(tokens, i)
+                if hit is not None:
+                    j, entry = hit
+                    entity = self._entity(entry.id, entry.type, entry.name(self.language), tokens[i].start, entry=entry)
+                    if entry.type == PERSON and j > i:
+                        entity.surname_keys = tokens[j].keys
+                    self._add(i, j, entity)
+                    i = j + 1
+                    continue
+            i += 1
+
+    def qualify_generic(self) -> None:
+        """Attach the country to generic bodies: "Russia's Foreign Ministry", "МЗС Росії"."""
+        tokens = self.tokens
+        for span in list(self.spans):
+            i, j, entity = span
+            entry = entity.entry
+            if entry is None or not entry.generic:
+                continue
+            qualifier: GazEntry | None = None
+            name = ""
+            before = self._span_ending(i - 1) if i > 0 and tokens[i].joined else None
+            demonym = self._demonym_ending(i - 1) if i > 0 and tokens[i].joined else None
+            after = self._place_after(j)
+            if before is not None and before[2].type == PLACE and tokens[i - 1].possessive:
+                qualifier = before[2].entry
+                name = self.surface(before[0], j)
+            elif demonym is not None:
+                start, qualifier = demonym
+                name = self.surface(start, j)
+            elif after is not None:
+                place_span, via_of = after
+                qualifier = place_span[2].entry
+                if via_of or not tokens[i].cyrillic:
+                    name = self.surface(i, place_span[1])
+                else:
+                    name = f"{entry.name(self.language)} {self.surface(place_span[0], place_span[1])}"
+            if qualifier is None:
+                continue
+            self._drop(span)
+            qualified = self._entity(
+                f"{entry.id}@{qualifier.id}", ORGANIZATION, name, tokens[i].start, entry=entry, qualifier=qualifier
+            )
+            self._add(i, j, qualified)
+
+    def _demonym_ending(self, k: int) -> tuple[int, GazEntry] | None:
+        for start in (k - 1, k):
+            if start >= 0 and not self.taken[start]:
+                found = self.gz.demonym_at(self.tokens, start)
+                if found is not None and found[0] == k:
+                    return start, found[1]
+        return None
+
+    def _place_after(self, j: int) -> tuple[tuple[int, int, FoundEntity], bool] | None:
+        """A place right after token ``j``: directly (Ukrainian genitive) or after "of (the)"."""
+        tokens = self.tokens
+        k = j + 1
+        via_of = False
+        if k < len(tokens) and tokens[k].key == "of" and tokens[k].joined:
+            k += 1
+            via_of = True
+            if k < len(tokens) and tokens[k].key == "the":
+                k += 1
+        if k >= len(tokens) or not tokens[k].joined:
+            return None
+        span = self._span_starting(k)
+        if span is None or span[2].type != PLACE:
+            return None
+        if not via_of and not tokens[k].cyrillic:
+            return None
+        return span, via_of
+
+    def title_pass(self) -> None:
+        tokens = self.tokens
+        n = len(tokens)
+        for i in range(n):
+            if self.taken[i]:
+                continue
+            token = tokens[i]
+            if token.cyrillic:
+                end = self._uk_title_end(i)
+            elif token.key in _TITLES_BY_FIRST:
+                end = self._en_title_end(i)
+            else:
+                continue
+            if end is None:
+                continue
+            start: int | None = end + 1
+            if token.cyrillic:
+                start = self._uk_skip_to_name(end + 1)
+            elif end + 1 < n:
+                gap = self.text[tokens[end].end : tokens[end + 1].start]
+                if gap not in (" ", ". ", ", ", "\u00a0"):
+                    continue
+            if start is None or start >= n:
+                continue
+            last = self._name_run(start)
+            if last < start:
+                continue
+            self._add_person(start, last)
+
+    def _en_title_end(self, i: int) -> int | None:
+        tokens = self.tokens
+        best = None
+        for sequence in _TITLES_BY_FIRST.get(tokens[i].key, ()):
+            k = i
+            for word in sequence:
+                if k >= len(tokens) or tokens[k].key != word or (k > i and not tokens[k].joined):
+                    break
+                if tokens[k].possessive:
+                    break
+                k += 1
+            else:
+                if best is None or k - 1 > best:
+                    best = k - 1
+        return best
+
+    def _uk_title_end(self, i: int) -> int | None:
+        word = self.tokens[i].key
+        if word in _TITLE_WORDS_UK or word.startswith(_TITLE_PREFIXES_UK):
+            return i
+        return None
+
+    def _uk_skip_to_name(self, k: int) -> int | None:
+        """Skip the role's complement ("закордонних справ", a country) to where the name starts."""
+        tokens = self.tokens
+        skipped = 0
+        while k < len(tokens) and tokens[k].joined:
+            if self.is_name_word(k):
+                return k
+            if self.taken[k] or not tokens[k].cap:
+                skipped += 1
+                if skipped > _SKIPPABLE_UK:
+                    return None
+                k += 1
+                continue
+            return None
+        return None
+
+    def _add_person(self, start: int, last: int) -> None:
+        tokens = self.tokens
+        words = tokens[start : last + 1]
+        name = self.surface(start, last)
+        if tokens[last].possessive:
+            name = name[: tokens[last].start - tokens[start].start] + _strip_possessive(tokens[last].text)
+        name_keys = tuple(t.keys for t in words)
+        entity = self._same_person(name_keys)
+        if entity is None:
+            ident = "person:" + " ".join(t.key for t in words)
+            entity = self._entity(ident, PERSON, name, tokens[start].start)
+            entity.name_keys = name_keys
+            if len(words) > 1:
+                entity.surname_keys = tokens[last].keys
+        self._add(start, last, entity)
+
+    def _same_person(self, name_keys: tuple[tuple[str, ...], ...]) -> FoundEntity | None:
+        """A person already found whose every name word shares a key with these (case forms)."""
+        for entity in self.by_ident.values():
+            if (
+                entity.type == PERSON
+                and entity.entry is None
+                and len(entity.name_keys) == len(name_keys)
+                and all(set(a) & set(b) for a, b in zip(entity.name_keys, name_keys, strict=True))
+            ):
+                return entity
+        return None
+
+    def org_pass(self) -> None:
+        """Capitalised runs ending in a body word: "Carleton University", "Kyiv City Council"."""
+        tokens = self.tokens
+        n = len(tokens)
+        i = 0
+        while i < n:
+            if self.taken[i] or tokens[i].cyrillic or not tokens[i].cap:
+                i += 1
+                continue
+            run = self._cap_run(i)
+            org = self._org_in_run(run)
+            if org is None:
+                i = run[-1] + 1
+                continue
+            s, e = org
+            self._add_org(s, e)
+            i = e + 1
+
+    def _cap_run(self, i: int) -> list[int]:
+        tokens = self.tokens
+        run = [i]
+        k = i + 1
+        if tokens[i].possessive and i > 0:
+            return run
+        while k < len(tokens) and tokens[k].joined and not self.taken[k]:
+            token = tokens[k]
+            if token.cap and not token.cyrillic:
+                run.append(k)
+                if token.possessive:
+                    break
+                k += 1
+                continue
+            if (
+                token.key in _ORG_CONNECTORS
+                and k + 1 < len(tokens)
+                and tokens[k + 1].joined
+                and not self.taken[k + 1]
+                and (tokens[k + 1].cap or tokens[k + 1].key == "the")
+            ):
+                run.append(k)
+                k += 1
+                if tokens[k].key == "the":
+                    run.append(k)
+                    k += 1
+                continue
+            break
+        while len(run) > 1 and tokens[run[-1]].key in (*_ORG_CONNECTORS, "the"):
+            run.pop()
+        return run
+
+    def _org_in_run(self, run: list[int]) -> tuple[int, int] | None:
+        tokens = self.tokens
+        heads = [k for k in run if tokens[k].key in _ORG_HEADS]
+        if not heads:
+            return None
+        end = heads[-1]
+        if end + 1 < len(tokens) and end + 1 in run and tokens[end + 1].key in _ORG_CONNECTORS:
+            end = run[-1]
+        members = [k for k in run if k <= end]
+        # Drop leading common words ("The", "Despite") and a role before "of" ("Member of Parliament").
+        while members and (tokens[members[0]].key in self.gz.stopwords_en or tokens[members[0]].key == "the"):
+            members.pop(0)
+        for position, k in enumerate(members):
+            if tokens[k].key == "of" and position > 0 and tokens[members[position - 1]].key in _ROLE_BEFORE_OF:
+                members = members[position + 1 :]
+                break
+            if tokens[k].key in _ORG_CONNECTORS:
+                break
+        while members and tokens[members[0]].key in (*_ORG_CONNECTORS, "the"):
+            members.pop(0)
+        if not members or not any(tokens[k].key in _ORG_HEADS for k in members):
+            return None
+        return members[0], members[-1]
+
+    def _add_org(self, s: int, e: int) -> None:
+        tokens = self.tokens
+        start = s
+        qualifier: GazEntry | None = None
+        demonym = self.gz.demonym_at(tokens, s)
+        before = self._span_ending(s - 1) if s > 0 and tokens[s].joined else None
+        if demonym is not None and demonym[0] < e:
+            qualifier = demonym[1]
+            core_start = demonym[0] + 1
+        elif before is not None and before[2].type == PLACE:
+            qualifier = before[2].entry
+            start = before[0]
+            core_start = s
+            if not tokens[s - 1].possessive:
+                self._drop(before)  # "Kyiv City Council": the place is part of the body's name
+        else:
+            core_start = s
+        if e == core_start and qualifier is None:
+            return  # a bare "Parliament" or "Court" names nothing in particular
+        # "Ministry of Defense of Ukraine": a trailing "of <place>" belongs to the name.
+        after = self._place_after(e)
+        if after is not None and after[1]:
+            e = after[0][1]
+            self._drop(after[0])
+        name = self.surface(start, e)
+        if tokens[e].possessive:
+            name = name[: tokens[e].start - tokens[start].start] + _strip_possessive(tokens[e].text)
+        core = " ".join(t.key for t in tokens[core_start : e + 1])
+        ident = "org:" + core + (f"@{qualifier.id}" if qualifier else "")
+        entity = self._entity(ident, ORGANIZATION, name, tokens[start].start, qualifier=qualifier)
+        self._add(start, e, entity)
+
+    def place_pass(self) -> None:
+        tokens = self.tokens
+        n = len(tokens)
+        for k in range(n):
+            token = tokens[k]
+            if self.taken[k] or token.key not in _PLACE_WORDS:
+                continue
+            if not token.cyrillic and token.key in _PLACE_SUFFIXES and k > 0 and token.joined:
+                if self.is_name_word(k - 1):
+                    self._add_place(k - 1, k)
+            elif (token.key in _PLACE_INTROS and not token.cyrillic) or (
+                token.cyrillic and token.key in _PLACE_INTROS_UK
+            ):
+                m = k + 1
+                if not token.cyrillic and m < n and tokens[m].key == "of" and tokens[m].joined:
+                    m += 1
+                elif not token.cyrillic:
+                    continue
+                if m < n and tokens[m].joined and self.is_name_word(m):
+                    last = self._name_run(m, limit=2)
+                    self._add_place(m, last)
+
+    def _add_place(self, i: int, j: int) -> None:
+        name = self.surface(i, j)
+        entity = self._entity("place:" + name.casefold(), PLACE, name, self.tokens[i].start)
+        self._add(i, j, entity)
+
+    def speech_pass(self) -> None:
+        """Two or three name words right before or after a speech verb: "said Jane Roe"."""
+        tokens = self.tokens
+        n = len(tokens)
+        for k in range(n):
+            token = tokens[k]
+            verbs = _SPEECH_VERBS_UK if token.cyrillic else _SPEECH_VERBS_EN
+            if token.key not in verbs or token.cap:
+                continue
+            # After the verb.
+            if k + 1 < n and tokens[k + 1].joined:
+                last = self._name_run(k + 1, limit=3)
+                if last >= k + 2:
+                    self._add_person(k + 1, last)
+            # Before the verb: two or three name words ending right before it.
+            if token.joined and k > 1 and self.is_name_word(k - 1):
+                start = k - 1
+                while start > 0 and k - start < 3 and tokens[start].joined and self.is_name_word(start - 1):
+                    start -= 1
+                if start < k - 1 and not tokens[k - 1].possessive:
+                    self._add_person(start, k - 1)
+
+    def apposition_pass(self) -> None:
+        """Two or three name words described by a title: "Jane Roe, a spokesperson for ...",
+        "Jane Roe is a senior news editor", "the Taliban's envoy, Jane Roe, attends"."""
+        tokens = self.tokens
+        n = len(tokens)
+        k = 0
+        while k < n:
+            if not self.is_name_word(k) or tokens[k].cyrillic:
+                k += 1
+                continue
+            last = self._name_run(k, limit=3)
+            if last <= k or tokens[last].possessive:
+                k = max(last, k) + 1
+                continue
+            if self._described_after(last) or self._described_before(k, last):
+                self._add_person(k, last)
+            k = last + 1
+
+    def _described_after(self, last: int) -> bool:
+        tokens = self.tokens
+        m = last + 1
+        if m >= len(tokens):
+            return False
+        gap = self.text[tokens[last].end : tokens[m].start]
+        if gap == ", " and tokens[m].key in ("a", "an", "the"):
+            m += 1
+        elif gap == " " and tokens[m].key in ("is", "was") and m + 1 < len(tokens):
+            if tokens[m + 1].key not in ("a", "an", "the"):
+                return False
+            m += 2
+        else:
+            return False
+        for k in range(m, min(m + 4, len(tokens))):
+            if k > m and not tokens[k].joined:
+                return False
+            if tokens[k].key in _TITLE_WORDS:
+                return True
+        return False
+
+    def _described_before(self, first: int, last: int) -> bool:
+        tokens = self.tokens
+        if first == 0 or last + 1 >= len(tokens):
+            return False
+        if self.text[tokens[first - 1].end : tokens[first].start] != ", ":
+            return False
+        if self.text[tokens[last].end : tokens[last + 1].start] != ", ":
+            return False
+        k = first - 1
+        while k >= 0 and first - k <= 8:
+            if tokens[k].key in _TITLE_WORDS and tokens[k].key not in ("head", "chief", "major"):
+                return True
+            if k < first - 1 and not tokens[k + 1].joined:
+                return False
+            k -= 1
+        return False
+
+    def byline_pass(self) -> None:
+        tokens = self.tokens
+        for k, token in enumerate(tokens):
+            if token.key == "by" and token.cap and token.sentence_start and k + 1 < len(tokens):
+                last = self._name_run(k + 1, limit=3)
+                if last >= k + 2 and (last + 1 >= len(tokens) or not tokens[last + 1].joined):
+                    self._add_person(k + 1, last)
+
+    def detector_pass(self, detected: Sequence[DetectedEntity]) -> None:
+        starts = {t.start: i for i, t in enumerate(self.tokens)}
+        ends = {t.end: i for i, t in enumerate(self.tokens)}
+        for found in detected:
+            i, j = starts.get(found.start), ends.get(found.end)
+            if i is None or j is None or found.type not in (PERSON, PLACE, ORGANIZATION):
+                continue
+            if any(self.taken[i : j + 1]) or not _valid_name(self.surface(i, j), self.gz):
+                continue
+            name = self.surface(i, j)
+            entity = self._entity(f"{found.type}:{name.casefold()}", found.type, name, self.tokens[i].start)
+            if found.type == PERSON and j > i:
+                entity.surname_keys = self.tokens[j].keys
+            self._add(i, j, entity)
+
+    # -- folding -----------------------------------------------------------------------------------
+    def fold_people(self) -> None:
+        """A surname alone is the person named in full elsewhere in the text."""
+        by_surname: dict[str, FoundEntity] = {}
+        for entity in self.by_ident.values():
+            if entity.type == PERSON and entity.surname_keys and entity.mentions:
+                for key in entity.surname_keys:
+                    by_surname.setdefault(key, entity)
+        if not by_surname:
+            return
+
+        def person_with_surname(token: Token) -> FoundEntity | None:
+            return next((by_surname[k] for k in token.keys if k in by_surname), None)
+
+        for span in list(self.spans):
+            i, j, entity = span
+            if entity.type != PERSON or i != j or entity.surname_keys or entity.entry is not None:
+                continue
+            target = person_with_surname(self.tokens[i])
+            if target is not None and target is not entity:
+                self._drop(span)
+                self._add(i, j, target)
+        for k, token in enumerate(self.tokens):
+            if self.taken[k] or not token.cap or token.acronym:
+                continue
+            if (token.cyrillic and token.key in self.gz.stopwords_uk) or token.key in self.gz.stopwords_en:
+                continue
+            target = person_with_surname(token)
+            if target is not None:
+                self._add(k, k, target)
+
+    def fold_orgs(self) -> None:
+        """A bare "the Foreign Ministry" is the qualified one ("Russia's Foreign Ministry") if named."""
+        qualified: dict[str, list[tuple[int, FoundEntity]]] = {}
+        for i, _j, entity in sorted(self.spans, key=lambda s: s[0]):
+            if entity.type == ORGANIZATION and entity.qualifier is not None:
+                base = entity.ident.split("@", 1)[0]
+                qualified.setdefault(base, []).append((i, entity))
+        if not qualified:
+            return
+        for span in list(self.spans):
+            i, j, entity = span
+            if entity.type != ORGANIZATION or entity.qualifier is not None:
+                continue
+            candidates = qualified.get(entity.ident)
+            if not candidates:
+                continue
+            earlier = [e for pos, e in candidates if pos < i]
+            target = earlier[-1] if earlier else candidates[0][1]
+            self._drop(span)
+            self._add(i, j, target)
+
+    def finish(self) -> EntityIndex:
+        self.spans.sort(key=lambda s: s[0])
+        entities = [e for e in self.by_ident.values() if e.mentions > 0]
+        for entity in entities:
+            if entity.entry is None and entity.type == PERSON and self.language == "uk":
+                entity.name = self._nominative_form(entity)
+        entities = [e for e in entities if e.entry is not None or _valid_name(e.name, self.gz)]
+        keep = {id(e) for e in entities}
+        mentions = [Mention(self.tokens[i].start, self.tokens[j].end, e) for i, j, e in self.spans if id(e) in keep]
+        return EntityIndex(language=self.language, entities=entities, mentions=mentions)
+
+    def _nominative_form(self, entity: FoundEntity) -> str:
+        """Of the forms a Ukrainian name took in the text, the one that looks least inflected."""
+        forms = [self.surface(i, j) for i, j, e in self.spans if e is entity]
+        forms = [f for f in forms if len(f.split()) == max(len(x.split()) for x in forms)]
+
+        def oblique(form: str) -> float:
+            # Case endings count 1; "-а"/"-я" only half, since feminine names end so in the nominative.
+            return sum(
+                1.0 if word.endswith(_OBLIQUE_UK) else 0.5 if word.endswith(("а", "я")) else 0.0
+                for word in form.split()
+            )
+
+        return min(forms, key=oblique) if forms else entity.name
+
+
+def _strip_possessive(word: str) -> str:
+    for suffix in ("'s", "’s", "'S", "’S"):
+        if word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _valid_name(name: str, gz: Gazetteer) -> bool:
+    """Reject fragments: a name is 1-7 words, has letters, and neither starts nor ends with a common word."""
+    words = name.split()
+    if not words or len(words) > 7 or len(name) < 2 or any(ch.isdigit() for ch in name):
+        return False
+    for word in (words[0], words[-1]):
+        folded = _strip_possessive(word).casefold().strip(".,")
+        if folded in gz.stopwords_en or folded in gz.stopwords_uk or folded in _ORG_CONNECTORS:
+            return False
+    return words[0][0].isupper()
+
+
+def find_entities(text: str, language: str = "en", *, detector: EntityDetector | None = None) -> EntityIndex:
+    """Entities of ``text`` with their mentions; names are displayed in ``language`` (en or uk)."""
+    display = "uk" if language.split("-", maxsplit=1)[0].lower() == "uk" else "en"
+    run = _Extractor(text, display, gazetteer())
+    run.gazetteer_pass()
+    run.qualify_generic()
+    run.title_pass()
+    run.org_pass()
+    run.place_pass()
+    run.speech_pass()
+    run.apposition_pass()
+    run.byline_pass()
+    if detector is not None:
+        run.detector_pass(detector.detect(text, display))
+    run.fold_people()
+    run.fold_orgs()
+    return run.finish()
+
+
+def extract_entities(text: str, language: str = "en", *, detector: EntityDetector | None = None) -> Entities:
+    """``{people, places, organizations}``, each ``{name, mentions}``, most mentioned first."""
+    return find_entities(text, language, detector=detector).to_model()

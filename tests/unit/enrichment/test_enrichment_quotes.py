@@ -1,0 +1,135 @@
+"""Quotes: marks, attribution, paragraphs, scare quotes, Ukrainian «» with "— сказав"."""
+
+from __future__ import annotations
+
+from shared.enrichment.entities import find_entities
+from shared.enrichment.quotes import MIN_WORDS, extract_quotes
+from shared.models.article import Quote
+from tests.unit.enrichment.texts import RECOGNITION_EN, RECOGNITION_UK
+
+
+def quotes(text: str, language: str = "en") -> list[Quote]:
+    return extract_quotes(text, find_entities(text, language))
+
+
+def test_statement_attributed_to_the_ministry_named_earlier() -> None:
+    # GIVEN a ministry statement quoted after the story named "Russia's Foreign Ministry"
+    # WHEN quotes are extracted
+    found = quotes(RECOGNITION_EN)
+    # THEN the statement is one quote, its speaker the fully named ministry
+    assert found == [
+        Quote(
+            text="Official recognition of the government of the Islamic Emirate will open the way to "
+            "productive cooperation between our two countries in many fields",
+            speaker="Russia's Foreign Ministry",
+        )
+    ]
+
+
+def test_scare_quotes_are_not_quotations() -> None:
+    # GIVEN a sentence with one- and two-word scare quotes
+    text = 'Putin has described the Taliban as "allies," and Lavrov has called its leaders "sane people."'
+    # THEN no quotation is extracted (fewer than MIN_WORDS words and not attributed)
+    assert MIN_WORDS == 5
+    assert quotes(text) == []
+
+
+def test_attribution_patterns_and_mark_styles() -> None:
+    # GIVEN quotes attributed before and after, with straight and curly marks
+    text = (
+        'Putin said: "Russia will not back down from its goals."\n\n'
+        '"We see no reason to change course," said Lavrov.\n\n'
+        "“Curly marks carry the same statement as well,” the ministry said.\n\n"
+        'According to Dmitry Peskov, "the Kremlin is ready for talks at any level."\n\n'
+        '"We will win," he said.'
+    )
+    # WHEN quotes are extracted
+    found = quotes(text)
+    # THEN each has its text and resolved speaker ("he" is the last person named)
+    assert [(q.speaker, q.text) for q in found] == [
+        ("Vladimir Putin", "Russia will not back down from its goals."),
+        ("Sergey Lavrov", "We see no reason to change course"),
+        ("the ministry", "Curly marks carry the same statement as well"),
+        ("Dmitry Peskov", "the Kremlin is ready for talks at any level."),
+        ("Dmitry Peskov", "We will win"),
+    ]
+
+
+def test_quote_spanning_paragraphs_is_one_quote() -> None:
+    # GIVEN a quote left open at the end of a paragraph and continued with an opening mark
+    text = (
+        '"This is the first paragraph of a long statement that goes on.\n\n'
+        '"And this is the second paragraph, which closes it," Zelensky told reporters.\n\n'
+        "Then the briefing ended."
+    )
+    # WHEN quotes are extracted
+    found = quotes(text)
+    # THEN both paragraphs are one quotation with the speaker from the closing one
+    assert found == [
+        Quote(
+            text="This is the first paragraph of a long statement that goes on. "
+            "And this is the second paragraph, which closes it",
+            speaker="Volodymyr Zelensky",
+        )
+    ]
+
+
+def test_unclosed_mark_without_continuation_is_ignored() -> None:
+    # GIVEN a stray opening mark whose paragraph never closes and is not continued
+    text = 'The screen was 55" wide and showed "a long message that never closes.\n\nNext paragraph here.'
+    # THEN nothing is extracted
+    assert quotes(text) == []
+
+
+def test_ukrainian_guillemets_with_dash_attribution() -> None:
+    # GIVEN a Ukrainian story with «» quotes attributed by "— йдеться в заяві" and "— сказав"
+    found = quotes(RECOGNITION_UK, "uk")
+    # THEN speakers are the resolved entities in Ukrainian
+    assert [(q.speaker, q.text.split()[0]) for q in found] == [
+        ("МЗС Росії", "Офіційне"),
+        ("Володимир Зеленський", "Ми"),
+    ]
+
+
+def test_ukrainian_speaker_before_the_quote() -> None:
+    # GIVEN Ukrainian quotes introduced by the speaker
+    text = (
+        "Зеленський заявив: «Україна готова до переговорів на рівні лідерів».\n\n"
+        "За словами Сибіги, «тиск на Росію має зростати щодня»."
+    )
+    # WHEN quotes are extracted
+    found = quotes(text, "uk")
+    # THEN the speakers are found in the nominative
+    assert [q.speaker for q in found] == ["Володимир Зеленський", "Андрій Сибіга"]
+
+
+def test_short_attributed_quote_is_kept_and_unknown_speaker_kept_as_written() -> None:
+    # GIVEN a three-word quote from an unnamed source
+    text = '"Nothing has changed," a senior official said.'
+    # THEN it is a quotation, the speaker phrase kept
+    assert quotes(text) == [Quote(text="Nothing has changed", speaker="a senior official")]
+
+
+def test_quotes_without_entity_index() -> None:
+    # GIVEN no entity index
+    text = '"We will keep fighting for every village," said the commander.'
+    # THEN the speaker phrase is returned as written
+    assert extract_quotes(text) == [Quote(text="We will keep fighting for every village", speaker="the commander")]
+
+
+def test_second_quote_in_a_paragraph_continues_the_first_speaker() -> None:
+    # GIVEN an attributed quote followed by an unattributed one in the same paragraph
+    text = (
+        '"Every interceptor built in Europe saves lives," Defense Minister Denys Shmyhal told reporters. '
+        '"We need them by winter, not by spring."\n\n'
+        '"A separate paragraph with enough words here."'
+    )
+    # THEN the second takes the first one's speaker, and the next paragraph's quote does not
+    assert [q.speaker for q in quotes(text)] == ["Denys Shmyhal", "Denys Shmyhal", None]
+
+
+def test_unclosed_nested_guillemets_across_paragraphs_terminate() -> None:
+    # GIVEN unbalanced «« marks with continuation paragraphs (once looped forever)
+    text = "Вступ « « без кінця, — сказав він\n\n« продовження » і ще « одна\n\n« і тут » кінець « « «"
+    # THEN extraction finishes and returns only well-delimited quotations
+    assert all(q.text for q in quotes(text, "uk"))
