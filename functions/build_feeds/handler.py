@@ -54,6 +54,6 @@ def feed_record(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     _built_this_batch.clear()
     return process_partial_response(event=event, record_handler=feed_record, processor=processor, context=context)
