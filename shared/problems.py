@@ -78,21 +78,3 @@ def json_body_problem(body: str) -> str | None:
     if not isinstance(value, dict):
         return f"the body must be a JSON object, not {type(value).__name__}"
     return None
-
-
-def with_problem_schemas(openapi: dict[str, Any]) -> dict[str, Any]:
-    """Document errors as they are sent: problem+json, not the framework's default 422 body."""
-    from shared.models.api import Problem  # noqa: PLC0415 - only needed to build the document
-
-    schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
-    problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-    schemas.update(problem_schema.pop("$defs", {}))
-    schemas["Problem"] = problem_schema
-    for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
-        schemas.pop(name, None)
-    reference = {"$ref": "#/components/schemas/Problem"}
-    for operation in (op for path in openapi.get("paths", {}).values() for op in path.values()):
-        for status, response in operation.get("responses", {}).items():
-            if str(status).startswith(("4", "5")):
-                response["content"] = {CONTENT_TYPE: {"schema": reference}}
-    return openapi

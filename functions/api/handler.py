@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any
 
@@ -19,12 +20,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import problems
 from shared.errors import DomainError, InvalidInput
-from shared.models.api import AcceptedArticle, ArticleLinks, Health
+from shared.models.api import AcceptedArticle, ArticleLinks, Health, Problem
 from shared.models.article import Article
 from shared.models.common import LanguageTag, SectionName
 from shared.models.feed import MAIN_FEED, FeedPage, language_feed, section_feed, tag_feed
 from shared.models.submission import ArticleSubmission
 from shared.observability import observability
+from shared.openapi import add_component_schemas, problem_errors
 from shared.service.articles import ArticleReader
 from shared.service.feeds import FeedReader, FeedSite
 from shared.service.submissions import SubmissionService
@@ -33,6 +35,14 @@ from shared.store.blobs import BlobStore
 from shared.store.table import ArticleTable
 
 VERSION = "1.0.0"
+
+
+class ArticleFormat(StrEnum):
+    JSON = "json"
+    NINJS = "ninjs"
+    JSONLD = "jsonld"
+
+
 SETTINGS = Settings.from_env()
 obs = observability(SETTINGS.powertools_metrics_namespace)
 logger, metrics = obs.logger, obs.metrics
@@ -117,18 +127,21 @@ def submit_article(submission: ArticleSubmission) -> Response[AcceptedArticle]:
 @app.get(
     "/articles/<article_id>",
     summary="Read an article as stored, with its status and enrichment",
+    description="`format=ninjs` answers an IPTC ninjs 3.1 document, `format=jsonld` a schema.org NewsArticle.",
     responses={200: _ok("Article"), 404: PROBLEM_RESPONSES[404]},
 )
 def get_article(
     article_id: Annotated[str, Path(max_length=64, description="Article id (a ULID)")],
-) -> Response[Article]:
+    format: Annotated[ArticleFormat, Query(description="Representation")] = ArticleFormat.JSON,
+) -> Response[Any]:
     article = _services()[1].get(article_id)
-    return Response(
-        status_code=200,
-        content_type="application/json",
-        body=article,
-        headers={"Cache-Control": "public, max-age=30"},
-    )
+    headers = {"Cache-Control": "public, max-age=30"}
+    if format is ArticleFormat.JSON:
+        return Response(status_code=200, content_type="application/json", body=article, headers=headers)
+    from shared.render.syndication import article_document  # noqa: PLC0415 - off the cold-start path
+
+    content_type, document = article_document(article, format.value, SETTINGS.website_url, SETTINGS.site_title)
+    return Response(status_code=200, content_type=content_type, body=json.dumps(document), headers=headers)
 
 
 @app.get(
@@ -185,7 +198,8 @@ def openapi_document() -> str:
         description="Writes need an API key (x-api-key). Errors are RFC 9457 problem details.",
         security_schemes={"apiKey": APIKey(name="x-api-key", in_=APIKeyIn.header)},
     )
-    return json.dumps(problems.with_problem_schemas(json.loads(app.get_openapi_json_schema())))
+    document = add_component_schemas(json.loads(app.get_openapi_json_schema()), Article, Problem)
+    return json.dumps(problem_errors(document))
 
 
 @app.exception_handler(RequestValidationError)

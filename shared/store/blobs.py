@@ -5,19 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shared.store.clients import aws_client
+from shared.store.clients import LazyClient
 
 
-class BlobStore:
+class BlobStore(LazyClient):
+    service = "s3"
+
     def __init__(self, bucket: str, client: Any | None = None) -> None:
+        super().__init__(client)
         self.bucket = bucket
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = aws_client("s3")
-        return self._client
 
     def put_json(self, key: str, document: Any) -> None:
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()

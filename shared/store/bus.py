@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.store.clients import aws_client
+from shared.store.clients import LazyClient
 
 _MAX_ENTRIES_PER_CALL = 10
 
@@ -24,17 +24,13 @@ class EventPublishError(Exception):
         super().__init__(f"{len(failed)} event(s) not accepted: {failed[0][1]}")
 
 
-class EventBus:
+class EventBus(LazyClient):
+    service = "events"
+
     def __init__(self, bus_name: str, source: str, client: Any | None = None) -> None:
+        super().__init__(client)
         self.bus_name = bus_name
         self.source = source
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = aws_client("events")
-        return self._client
 
     def publish(self, events: Sequence[OutgoingEvent]) -> None:
         """Put all events; raises EventPublishError naming those EventBridge did not accept."""

@@ -14,3 +14,18 @@ def aws_client(service: str) -> Any:
 
     config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
     return boto3.session.Session().client(service, config=config)  # type: ignore[call-overload]
+
+
+class LazyClient:
+    """Base of the adapters: a client injected by the caller, or the cached default on first use."""
+
+    service: str
+
+    def __init__(self, client: Any | None = None) -> None:
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = aws_client(self.service)
+        return self._client

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from shared.errors import RevisionConflict, SlugTaken
-from shared.store.clients import aws_client
+from shared.store.clients import LazyClient
 
 HEAD = "HEAD"
 
@@ -105,16 +105,12 @@ class Publication:
     fingerprint: str | None = None
 
 
-class ArticleTable:
-    def __init__(self, table_name: str, client: Any | None = None) -> None:
-        self.table_name = table_name
-        self._client = client
+class ArticleTable(LazyClient):
+    service = "dynamodb"
 
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = aws_client("dynamodb")
-        return self._client
+    def __init__(self, table_name: str, client: Any | None = None) -> None:
+        super().__init__(client)
+        self.table_name = table_name
 
     # ----------------------------------------------------------------- reads
     def get_head(self, article_id: str) -> dict[str, Any] | None:

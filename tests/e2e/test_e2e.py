@@ -33,15 +33,16 @@ def test_an_article_goes_from_the_api_to_the_feeds_within_five_seconds(stack: St
     page = stack.request("GET", "/feed").json()
     assert page["items"][0]["id"] == article_id
 
-    # AND the static JSON Feed and RSS files carry it once the feed is rebuilt
-    def in_json_feed() -> bool:
-        response = stack.site("/feeds/all/feed.json")
-        return response.status == 200 and any(i["title"] == article["headline"] for i in response.json()["items"])
+    # AND the static JSON Feed and RSS files carry it once the feed is rebuilt (files are written in turn)
+    def in_static_feeds() -> bool:
+        json_feed, rss = stack.site("/feeds/all/feed.json"), stack.site("/feeds/all/rss.xml")
+        if json_feed.status != 200 or rss.status != 200:
+            return False
+        rss_titles = [item.findtext("title") for item in ET.fromstring(rss.body).iter("item")]
+        json_titles = [item["title"] for item in json_feed.json()["items"]]
+        return article["headline"] in rss_titles and article["headline"] in json_titles
 
-    stack.wait_for(in_json_feed, timeout=10)
-    rss = stack.site("/feeds/all/rss.xml")
-    titles = [item.findtext("title") for item in ET.fromstring(rss.body).iter("item")]
-    assert article["headline"] in titles
+    stack.wait_for(in_static_feeds, timeout=10)
     assert page["links"]["json_feed"].endswith("/site/feeds/all/feed.json")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -183,3 +184,7 @@ def test_health_and_openapi(aws: Resources) -> None:
     assert document["openapi"].startswith("3.1")
     assert document["paths"]["/articles"]["post"]["security"] == [{"apiKey": []}]
     assert "Problem" in document["components"]["schemas"]
+    # every reference in the document resolves to a component schema
+    references = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(document)))
+    assert references <= set(document["components"]["schemas"])
+    assert {"Article", "FeedPage", "ArticleSubmission"} <= references

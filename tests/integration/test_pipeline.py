@@ -7,6 +7,7 @@ from typing import Any
 
 from tests.integration.conftest import SETTINGS, FakeContext, Pump, Resources, call_api, handler_module
 from tests.support.articles import seed_style_article, short_article
+from tests.support.ninjs import ninjs_validator
 
 
 def _submit(article: dict[str, Any]) -> str:
@@ -139,3 +140,61 @@ def test_a_message_for_an_unknown_article_fails_only_its_own_record(aws: Resourc
     # THEN only the broken record is reported failed, and the good article is published
     assert result == {"batchItemFailures": [{"itemIdentifier": "broken"}]}
     assert call_api("GET", f"/articles/{article_id}")[2]["status"] == "published"
+
+
+def test_a_published_article_is_served_as_valid_ninjs_and_json_ld(aws: Resources, pump: Pump) -> None:
+    # GIVEN a published article
+    article_id = _submit(seed_style_article())
+    pump.run()
+    # WHEN partners ask for it as ninjs and as JSON-LD
+    status, _, ninjs = call_api("GET", f"/articles/{article_id}", query={"format": "ninjs"})
+    _, ld_headers, jsonld = call_api("GET", f"/articles/{article_id}", query={"format": "jsonld"})
+    # THEN the ninjs document validates against the official IPTC 3.1 schema
+    assert status == 200
+    errors = [e.message for e in ninjs_validator().iter_errors(ninjs)]
+    assert errors == []
+    assert ninjs["headlines"][0]["value"] == seed_style_article()["headline"]
+    # AND the JSON-LD is a NewsArticle with the article's reading time
+    assert ld_headers["content-type"] == "application/ld+json"
+    assert jsonld["@type"] == "NewsArticle"
+    assert jsonld["timeRequired"] == "PT2M"
+    assert call_api("GET", f"/articles/{article_id}", query={"format": "pdf"})[0] == 422
+
+
+def test_related_articles_share_entities_and_topics(aws: Resources, pump: Pump) -> None:
+    # GIVEN an article about Russia and the Taliban, and one about a city council
+    taliban = _submit(seed_style_article())
+    council = _submit(short_article(5))
+    pump.run()
+    # WHEN another article on Russia and Afghanistan is published
+    follow_up = _submit(
+        short_article(
+            6,
+            headline="Taliban delegation visits Moscow after Russia's recognition",
+            body_html="<p>A Taliban delegation arrived in Moscow on Tuesday, days after Russia recognized the "
+            "Taliban government of Afghanistan. Foreign Minister Sergey Lavrov met the delegation, and President "
+            "Vladimir Putin is expected to receive its leader, TASS reported.</p>",
+        )
+    )
+    pump.run()
+    # THEN "Read more" points to the earlier Russia/Taliban article and not to the council story
+    related = call_api("GET", f"/articles/{follow_up}")[2]["related"]
+    assert taliban in related
+    assert council not in related
+
+
+def test_ukrainian_article_without_declared_language_is_detected_and_timed_at_its_rate(
+    aws: Resources, pump: Pump
+) -> None:
+    # GIVEN a Ukrainian article of 200 words submitted without a language
+    sentence = "Київ готується до зими, енергетики відновили підстанції та лінії електропередач у місті. "
+    article_id = _submit(short_article(7, headline="Київ готується до зими", body_html=f"<p>{sentence * 16}</p>"))
+    pump.run()
+    # THEN it is published as Ukrainian, with its slug romanized and its own reading rate
+    article = call_api("GET", f"/articles/{article_id}")[2]
+    assert article["language"] == "uk"
+    assert article["word_count"] == 192
+    assert article["reading_time_minutes"] == 2  # 192 words at 184 wpm; English would read in 1
+    assert article["slug"] == "kyiv-hotuietsia-do-zymy"
+    _, _, uk_feed = call_api("GET", "/feed", query={"language": "uk"})
+    assert [item["id"] for item in uk_feed["items"]] == [article_id]

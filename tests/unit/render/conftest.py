@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
+from jsonschema import Draft202012Validator
 
 from shared.models.article import (
     Article,
@@ -24,9 +20,7 @@ from shared.models.article import (
 )
 from shared.models.common import ArticleStatus
 from shared.models.feed import FeedDescriptor
-
-NINJS_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "ninjs"
-GEOJSON_URI = "https://geojson.org/schema/GeoJSON.json"
+from tests.support.ninjs import load_fixture, ninjs_validator
 
 PUBLISHED = datetime(2025, 7, 3, 9, 30, tzinfo=UTC)
 UPDATED = datetime(2025, 7, 3, 10, 15, tzinfo=UTC)
@@ -171,36 +165,15 @@ def make_image() -> Callable[..., LeadImage]:
 
 # --- ninjs schema validation --------------------------------------------------------------------
 
-# jsonschema checks "uri" only when rfc3987 is installed; this small RFC 3986 check keeps it honest.
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
-_FORMATS = FormatChecker()
-
-
-@_FORMATS.checks("uri")
-def _is_uri(value: object) -> bool:
-    return not isinstance(value, str) or bool(_URI.match(value))
-
-
-def load_fixture(name: str) -> Any:
-    return json.loads((NINJS_DIR / name).read_text(encoding="utf-8"))
-
-
-def _validator(schema_file: str) -> Draft202012Validator:
-    geojson = Resource.from_contents(load_fixture("GeoJSON-schema.json"))
-    registry = Registry().with_resource(GEOJSON_URI, geojson)
-    schema = load_fixture(schema_file)
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, registry=registry, format_checker=_FORMATS)
-
 
 @pytest.fixture(scope="session")
 def ninjs31_validator() -> Draft202012Validator:
-    return _validator("ninjs-schema_3.1.json")
+    return ninjs_validator("ninjs-schema_3.1.json")
 
 
 @pytest.fixture(scope="session")
 def ninjs22_validator() -> Draft202012Validator:
-    return _validator("ninjs-schema_2.2.json")
+    return ninjs_validator("ninjs-schema_2.2.json")
 
 
 @pytest.fixture
