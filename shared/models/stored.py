@@ -39,5 +39,7 @@ def submission_key(article_id: str, revision: int) -> str:
     return f"submissions/{article_id}/{revision:08d}.json"
 
 
-def document_key(article_id: str, revision: int) -> str:
-    return f"articles/{article_id}/{revision:08d}.json"
+def document_key(article_id: str, revision: int, document: bytes) -> str:
+    """Content-addressed: two deliveries racing to publish one revision write two objects, and the
+    head points at the one whose transaction committed. A loser's object is never referenced."""
+    return f"articles/{article_id}/{revision:08d}-{hashlib.sha256(document).hexdigest()[:16]}.json"

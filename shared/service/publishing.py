@@ -23,9 +23,12 @@ from shared.models.common import ArticleStatus, utcnow
 from shared.models.feed import feeds_for
 from shared.models.stored import StoredSubmission, document_key
 from shared.service.articles import authors, lead_image
+from shared.store.blobs import json_document
 from shared.store.table import IndexedItem, Publication, json_attribute
 
 MAX_SLUG_ATTEMPTS = 20
+DEFAULT_LANGUAGE = "en"
+UNDETERMINED = "und"  # BCP 47 for "language not determined"
 MAX_RELATED = 5
 RELATED_KEYS_QUERIED = 4
 RELATED_CANDIDATES_PER_KEY = 25
@@ -47,7 +50,7 @@ class PublishingTable(Protocol):
 
 class Documents(Protocol):
     def get_json(self, key: str) -> Any: ...
-    def put_json(self, key: str, document: Any) -> None: ...
+    def put_bytes(self, key: str, body: bytes, content_type: str, cache_control: str | None = None) -> None: ...
 
 
 class Outcome(StrEnum):
@@ -125,7 +128,8 @@ class PublishingService:
             tags=sub.tags,
             kind=sub.kind.value,
         )
-        language = sub.language or analysis.detected_language or "en"
+        detected = analysis.detected_language if analysis.detected_language != UNDETERMINED else None
+        language = sub.language or detected or DEFAULT_LANGUAGE
         fingerprint = content_fingerprint(text)
         near_hash = simhash(text)
         bands = simhash_bands(near_hash, NEAR_DUPLICATE_BANDS)
@@ -175,8 +179,9 @@ class PublishingService:
                     "url": sub.canonical_url or f"{self._website_url}/{base.section}/{slug}",
                 }
             )
-            key = document_key(article_id, revision)
-            self._documents.put_json(key, article.model_dump(mode="json"))
+            body = json_document(article.model_dump(mode="json"))
+            key = document_key(article_id, revision, body)
+            self._documents.put_bytes(key, body, "application/json")
             card = json_attribute(card_of(article).model_dump(mode="json"))
             entries = [IndexedItem(f"FEED#{feed}", order, {"id": article_id, "card": card}) for feed in feeds]
             entries += [IndexedItem(f"INDEX#{k}", order, {"id": article_id, "keys": keys}) for k in keys]

@@ -8,6 +8,11 @@ from typing import Any
 from shared.store.clients import LazyClient
 
 
+def json_document(document: Any) -> bytes:
+    """The one serialization of stored JSON documents: UTF-8, compact, keys sorted (stable bytes)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
 class BlobStore(LazyClient):
     service = "s3"
 
@@ -16,8 +21,7 @@ class BlobStore(LazyClient):
         self.bucket = bucket
 
     def put_json(self, key: str, document: Any) -> None:
-        body = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-        self.put_bytes(key, body, "application/json")
+        self.put_bytes(key, json_document(document), "application/json")
 
     def put_bytes(self, key: str, body: bytes, content_type: str, cache_control: str | None = None) -> None:
         extra = {"CacheControl": cache_control} if cache_control else {}

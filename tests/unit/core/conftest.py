@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from shared.errors import RevisionConflict
+from shared.errors import RevisionConflict, SlugTaken
 from shared.models.article import ArticleCard
 from shared.models.submission import ArticleSubmission
-from shared.store.table import json_attribute
+from shared.store.table import Publication, from_item, json_attribute, to_item
 
 NOW = datetime(2025, 7, 3, 9, 0, tzinfo=UTC)
 
@@ -111,6 +111,87 @@ class InMemoryTable:
 
     def manifest(self, feed: str) -> dict[str, Any] | None:
         return self._get(f"FEEDMETA#{feed}", "HEAD")
+
+
+class TransactionCanceled(Exception):
+    """What ``ArticleTable.publish`` lets through when a condition other than the head's or the slug's fails."""
+
+
+def _as_stored(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What DynamoDB gives back for an update's SET values: serialised like the adapter (an unstorable value
+    fails here too), a None kept as a NULL attribute."""
+    return {k: None if v is None else from_item(to_item({k: v}))[k] for k, v in values.items()}
+
+
+class PublishingInMemoryTable(InMemoryTable):
+    """The table with the publishing adapter's transactions (``PublishingTable``).
+
+    ``publish`` commits all or nothing, checking in the adapter's order: the head still says "this revision,
+    received" (else ``RevisionConflict``), the slug is free or ours (else ``SlugTaken``), the fingerprint is
+    unclaimed or ours (first writer wins; else the transaction is cancelled). ``reject`` is guarded like
+    the head update of ``publish``.
+    """
+
+    def __init__(self, journal: list[str] | None = None) -> None:
+        super().__init__(journal)
+        # One-shot hooks that simulate a concurrent writer at the worst possible moment.
+        self.before_commit: Callable[[], None] | None = None  # inside publish/reject, before the conditions
+        self.before_fingerprint_lookup: Callable[[], None] | None = None  # after the head was read
+
+    def seed(self, pk: str, sk: str, **attributes: Any) -> None:
+        """An item committed earlier (a claim, an index entry, a head)."""
+        self._put(pk, sk, attributes)
+
+    def item(self, pk: str, sk: str) -> dict[str, Any] | None:
+        return self._get(pk, sk)
+
+    def partition(self, pk: str) -> dict[str, dict[str, Any]]:
+        """Every item of a partition by sort key."""
+        return {sk: copy.deepcopy(item) for (p, sk), item in self.items.items() if p == pk}
+
+    def get_fingerprint(self, fingerprint: str) -> dict[str, Any] | None:
+        hook, self.before_fingerprint_lookup = self.before_fingerprint_lookup, None
+        if hook is not None:
+            hook()
+        return self._get(f"FINGERPRINT#{fingerprint}", "FINGERPRINT")
+
+    def _check_head(self, article_id: str, revision: int) -> dict[str, Any]:
+        # ConditionExpression: #rev = :rev AND #status = :received (fails on a missing head too)
+        head = self.items.get((f"ARTICLE#{article_id}", "HEAD"))
+        if head is None or head.get("revision") != revision or head.get("status") != "received":
+            raise RevisionConflict(f"{article_id} r{revision} is no longer pending")
+        return head
+
+    def publish(self, publication: Publication) -> None:
+        hook, self.before_commit = self.before_commit, None
+        if hook is not None:
+            hook()
+        p = publication
+        head = self._check_head(p.article_id, p.revision)
+        slug_claim = self.items.get((f"SLUG#{p.slug}", "SLUG"))
+        if slug_claim is not None and slug_claim["article_id"] != p.article_id:
+            raise SlugTaken(p.slug)
+        if p.fingerprint is not None:
+            claim = self.items.get((f"FINGERPRINT#{p.fingerprint}", "FINGERPRINT"))
+            if claim is not None and claim["article_id"] != p.article_id:
+                raise TransactionCanceled(f"fingerprint claimed by {claim['article_id']}")
+        head.update(_as_stored({**p.head_updates, "slug": p.slug}))
+        self._put(f"SLUG#{p.slug}", "SLUG", {"article_id": p.article_id})
+        if p.fingerprint is not None:
+            self._put(f"FINGERPRINT#{p.fingerprint}", "FINGERPRINT", {"article_id": p.article_id})
+        for entry in p.entries:
+            self._put(entry.pk, entry.sk, from_item(to_item(entry.attributes)))
+        for pk, sk in p.stale_entries:
+            self.items.pop((pk, sk), None)
+        self.journal.append(f"table.publish {p.article_id} r{p.revision} {p.slug}")
+
+    def reject(self, article_id: str, revision: int, updates: Mapping[str, Any]) -> None:
+        hook, self.before_commit = self.before_commit, None
+        if hook is not None:
+            hook()
+        head = self._check_head(article_id, revision)
+        head.update(_as_stored(updates))
+        self.journal.append(f"table.reject {article_id} r{revision}")
 
 
 class FakeBuckets:
@@ -232,6 +313,11 @@ def journal() -> list[str]:
 @pytest.fixture
 def table(journal: list[str]) -> InMemoryTable:
     return InMemoryTable(journal)
+
+
+@pytest.fixture
+def publishing_table(journal: list[str]) -> PublishingInMemoryTable:
+    return PublishingInMemoryTable(journal)
 
 
 @pytest.fixture
