@@ -13,7 +13,7 @@ POWERTOOLS_NAMESPACE = "Newsroom"
 
 # Names of the events that trigger each consumer (detail-type on the custom bus).
 ENRICH_TRIGGERS = ("ArticleSubmitted",)
-FEED_TRIGGERS = ("ArticlePublished", "ArticleUpdated", "ArticleUnpublished")
+FEED_TRIGGERS = ("ArticlePublished",)  # corrections and takedowns will add theirs
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -67,14 +66,3 @@ def summary(fields: list[dict[str, str]]) -> str:
     shown = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
     more = f" (and {len(fields) - 5} more)" if len(fields) > 5 else ""
     return shown + more
-
-
-def json_body_problem(body: str) -> str | None:
-    """Why a body is not a JSON object, or None when it is one."""
-    try:
-        value = json.loads(body)
-    except ValueError as error:
-        return f"the body is not valid JSON: {error}"
-    if not isinstance(value, dict):
-        return f"the body must be a JSON object, not {type(value).__name__}"
-    return None

@@ -6,6 +6,8 @@ ninjs, partners) gets markup that cannot run script, load frames or style the ho
 
 from __future__ import annotations
 
+from typing import Literal
+
 import nh3
 
 ALLOWED_TAGS = frozenset(
@@ -30,8 +32,16 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "noscript", "template"})
 
 
-def sanitize_html(html: str) -> str:
-    """Allowlisted, well-formed HTML: no script, event handlers, inline styles or javascript: URLs."""
+def sanitize_html(html: str, base_url: str | None = None) -> str:
+    """Allowlisted, well-formed HTML: no script, event handlers, inline styles or javascript: URLs.
+
+    Relative URLs ("/news/other-story") are made absolute against ``base_url``, the newsroom's
+    website: stored bodies are syndicated, and a relative link would resolve against a partner's
+    site. Without a base they are removed.
+    """
+    relative: Literal["deny"] | tuple[Literal["rewrite_with_base"], str] = (
+        ("rewrite_with_base", base_url) if base_url else "deny"
+    )
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
@@ -40,4 +50,5 @@ def sanitize_html(html: str) -> str:
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,
+        url_relative=relative,
     ).strip()

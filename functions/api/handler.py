@@ -11,7 +11,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -22,7 +22,7 @@ from shared import problems
 from shared.errors import DomainError, InvalidInput
 from shared.models.api import AcceptedArticle, ArticleLinks, Health, Problem
 from shared.models.article import Article
-from shared.models.common import LanguageTag, SectionName
+from shared.models.common import ArticleStatus, LanguageTag, SectionName
 from shared.models.feed import MAIN_FEED, FeedPage, language_feed, section_feed, tag_feed
 from shared.models.submission import ArticleSubmission
 from shared.observability import observability
@@ -48,7 +48,11 @@ obs = observability(SETTINGS.powertools_metrics_namespace)
 logger, metrics = obs.logger, obs.metrics
 _CORRELATION_HEADER = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
-app = APIGatewayRestResolver(enable_validation=True)
+# Reads are public, so any site may call them from a browser ("Show More"); writes need a key.
+app = APIGatewayRestResolver(
+    enable_validation=True,
+    cors=CORSConfig(allow_origin="*", expose_headers=["Location"], max_age=600),
+)
 
 
 @cache
@@ -57,7 +61,8 @@ def _services() -> tuple[SubmissionService, ArticleReader, FeedReader]:
     table = ArticleTable(SETTINGS.table_name)
     documents = BlobStore(SETTINGS.documents_bucket)
     site = FeedSite(SETTINGS.site_base_url, SETTINGS.website_url, SETTINGS.site_title)
-    return SubmissionService(table, documents), ArticleReader(table, documents), FeedReader(table, site)
+    submissions = SubmissionService(table, documents, SETTINGS.website_url)
+    return submissions, ArticleReader(table, documents), FeedReader(table, site)
 
 
 PROBLEM_RESPONSES: dict[int, Any] = {
@@ -66,12 +71,14 @@ PROBLEM_RESPONSES: dict[int, Any] = {
         "content": {problems.CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
     for code, text in {
-        400: "Bad request",
+        400: "Malformed JSON",
+        403: "Missing or wrong API key (answered by API Gateway)",
         404: "Not found",
         409: "Conflict",
         413: "Body too large",
         415: "Body is not JSON",
         422: "A field is invalid; 'errors' names each one",
+        429: "Too many requests (API Gateway throttling or quota)",
     }.items()
 }
 
@@ -98,7 +105,7 @@ def _problem(status: int, title: str, detail: str, errors: list[dict[str, str]] 
             "description": "Accepted; enrichment and publication follow asynchronously",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AcceptedArticle"}}},
         },
-        **{k: v for k, v in PROBLEM_RESPONSES.items() if k in (409, 413, 415, 422)},
+        **{k: v for k, v in PROBLEM_RESPONSES.items() if k in (400, 403, 409, 413, 415, 422, 429)},
     },
 )
 def submit_article(submission: ArticleSubmission) -> Response[AcceptedArticle]:
@@ -106,6 +113,7 @@ def submit_article(submission: ArticleSubmission) -> Response[AcceptedArticle]:
     correlation_id = event.headers.get("x-correlation-id") or ""
     if not _CORRELATION_HEADER.match(correlation_id):
         correlation_id = event.request_context.request_id
+    logger.set_correlation_id(correlation_id)
     submitter = event.request_context.identity.api_key_id
     accepted = _services()[0].submit(submission, correlation_id=correlation_id, submitted_by=submitter)
     link = f"/articles/{accepted.article_id}"
@@ -135,7 +143,9 @@ def get_article(
     format: Annotated[ArticleFormat, Query(description="Representation")] = ArticleFormat.JSON,
 ) -> Response[Any]:
     article = _services()[1].get(article_id)
-    headers = {"Cache-Control": "public, max-age=30"}
+    # Only published articles may be cached publicly: a received or rejected one changes soon.
+    cache = "public, max-age=30" if article.status is ArticleStatus.PUBLISHED else "no-store"
+    headers = {"Cache-Control": cache}
     if format is ArticleFormat.JSON:
         return Response(status_code=200, content_type="application/json", body=article, headers=headers)
     from shared.render.syndication import article_document  # noqa: PLC0415 - off the cold-start path
@@ -147,7 +157,7 @@ def get_article(
 @app.get(
     "/feed",
     summary="The News Feed, newest first, one page at a time",
-    responses={200: _ok("FeedPage"), 400: PROBLEM_RESPONSES[400]},
+    responses={200: _ok("FeedPage"), 422: PROBLEM_RESPONSES[422]},
 )
 def get_feed(
     limit: Annotated[int, Query(ge=1, le=50, description="Items per page")] = 20,
@@ -215,6 +225,13 @@ def _invalid_request(error: RequestValidationError) -> Response:
 def _domain_error(error: DomainError) -> Response:
     fields = [{"field": e.field, "message": e.message, "type": e.type} for e in error.errors]
     return _problem(error.status, error.title, error.detail, fields)
+
+
+@app.exception_handler(Exception)
+def _unexpected(error: Exception) -> Response:
+    # Logged with its stack; the client gets a problem without internals, never a bare 502.
+    logger.exception("unhandled error")
+    return _problem(500, "Internal error", "the request could not be completed; it is safe to retry")
 
 
 @app.not_found

@@ -6,7 +6,6 @@ committed before the batch arrived, so the first rebuild already contains all of
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from typing import Any
 
@@ -15,7 +14,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.models.events import EVENT_TYPES, Envelope
+from shared.models.events import parse_any_bus_message
 from shared.models.feed import static_feeds_for
 from shared.observability import observability
 from shared.service.feed_files import FeedBuilder
@@ -40,9 +39,8 @@ def _builder() -> FeedBuilder:
 
 
 def feed_record(record: SQSRecord) -> None:
-    event = json.loads(record.body)
-    data_type = EVENT_TYPES[event["detail-type"]]
-    message = Envelope[data_type].model_validate(event["detail"])  # type: ignore[valid-type]
+    message = parse_any_bus_message(record.body)
+    logger.set_correlation_id(message.metadata.correlation_id)
     for feed in static_feeds_for(getattr(message.data, "feeds", [])):
         if feed in _built_this_batch:
             continue

@@ -32,7 +32,8 @@ def _service() -> PublishingService:
 
 def enrich_record(record: SQSRecord) -> None:
     message = parse_bus_message(record.body, ArticleSubmitted)
-    logger.append_keys(correlation_id=message.metadata.correlation_id, article_id=message.data.article_id)
+    logger.set_correlation_id(message.metadata.correlation_id)
+    logger.append_keys(article_id=message.data.article_id)
     result = _service().process(message.data.article_id, message.data.revision)
     logger.info("article processed", extra={"outcome": result.outcome.value, "revision": message.data.revision})
     metrics.add_metric(name=f"Articles{result.outcome.value.title()}", unit="Count", value=1)

@@ -31,6 +31,7 @@ def relay_record(record: DynamoDBRecord) -> None:
     change = record.raw_event["dynamodb"]
     new = from_item(change["NewImage"]) if "NewImage" in change else None
     old = from_item(change["OldImage"]) if "OldImage" in change else None
+    logger.set_correlation_id(new.get("correlation_id") if new else None)
     events = events_for_change(new, old)
     if events:
         _bus().publish(events)

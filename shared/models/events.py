@@ -105,3 +105,11 @@ def parse_bus_message(body: str, data_type: type[DataT]) -> Envelope[DataT]:
     if detail_type != data_type.detail_type:
         raise ValueError(f"expected {data_type.detail_type}, got {detail_type!r}")
     return Envelope[data_type].model_validate(event["detail"])  # type: ignore[valid-type]
+
+
+def parse_any_bus_message(body: str) -> Envelope[EventData]:
+    """An SQS message body delivered by an EventBridge rule -> the envelope of whichever known type."""
+    detail_type = json.loads(body).get("detail-type")
+    if detail_type not in EVENT_TYPES:
+        raise ValueError(f"unknown detail-type {detail_type!r}")
+    return parse_bus_message(body, EVENT_TYPES[detail_type])

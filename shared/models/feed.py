@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from shared.enrichment.slug import transliterate
 from shared.models.article import ArticleCard
 
 MAIN_FEED = "all"
@@ -14,8 +17,13 @@ _SAFE = re.compile(r"[^a-z0-9-]+")
 
 
 def feed_key_part(value: str) -> str:
-    """Lower-case, URL- and key-safe form of a section, tag or language for a feed name."""
-    return _SAFE.sub("-", value.casefold()).strip("-") or "-"
+    """Lower-case, URL- and key-safe form of a section, tag or language for a feed name.
+
+    Cyrillic is romanized like slugs ("Війна" -> "viina"), so Ukrainian tags get feeds of their own;
+    a name with no Latin or Cyrillic letters keeps a stable hash of itself rather than colliding.
+    """
+    latin = unicodedata.normalize("NFKD", transliterate(value.casefold())).encode("ascii", "ignore").decode()
+    return _SAFE.sub("-", latin).strip("-") or "h" + hashlib.sha256(value.encode()).hexdigest()[:12]
 
 
 def section_feed(section: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
@@ -23,6 +23,8 @@ from shared.models.common import (
 )
 
 MAX_BODY_HTML_CHARS = 200_000
+# Archive imports may backdate; anything older is a typo (and would break the feed's time order).
+EARLIEST_PUBLISH_AT = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 class AuthorIn(BaseModel):
@@ -79,7 +81,11 @@ class ArticleSubmission(BaseModel):
 
     @field_validator("publish_at")
     @classmethod
-    def _not_in_future(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value > utcnow():
+    def _publishable_time(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return value
+        if value > utcnow():
             raise ValueError("must not be in the future: scheduled (embargoed) publication is not supported yet")
+        if value < EARLIEST_PUBLISH_AT:
+            raise ValueError(f"must not be before {EARLIEST_PUBLISH_AT.date().isoformat()} (a mistyped year?)")
         return value

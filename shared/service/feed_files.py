@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 from shared.errors import RevisionConflict
@@ -54,41 +54,30 @@ class FeedBuilder:
         self._clock = clock
 
     def rebuild(self, feed: str) -> Build:
-        items, _ = self._table.query_newest(f"FEED#{feed}", self._size)
+        # The manifest is read before the items: a build that commits after this read makes our
+        # manifest write fail (and the message retry), and one that committed before it wrote no
+        # item that the consistent query below misses.
+        manifest = self._table.get_feed_manifest(feed)
+        version = manifest["version"] if manifest else 0
+        items, _ = self._table.query_newest(f"FEED#{feed}", self._size, consistent=True)
         cards = [ArticleCard.model_validate_json(item["card"]) for item in items]
-        # The feed's own timestamp comes from its content, so the same items give the same bytes.
-        updated = max((c.updated_at for c in cards), default=datetime.fromtimestamp(0).astimezone())
-        descriptor = self._site.descriptor(feed, updated)
-        folder = feed_path(feed)
-        files = {
-            "json_feed": (
-                f"{folder}/feed.json",
-                render_json_feed(descriptor, cards),
-                "application/feed+json",
-            ),
-            "rss": (f"{folder}/rss.xml", render_rss(descriptor, cards), "application/rss+xml; charset=utf-8"),
-            "atom": (
-                f"{folder}/atom.xml",
-                render_atom(descriptor, cards),
-                "application/atom+xml; charset=utf-8",
-            ),
-        }
+        files = self._render(feed, cards)
         digest = hashlib.sha256()
         for _, body, _ in files.values():
             digest.update(hashlib.sha256(body).digest())
         etag = digest.hexdigest()
-        manifest = self._table.get_feed_manifest(feed)
-        version = manifest["version"] if manifest else 0
-        if manifest is not None and manifest["etag"] == etag:
-            return Build(feed, version, changed=False)
         if feed == MAIN_FEED:
             # The news sitemap follows the main feed but depends on the clock (last two days only),
             # so it is written with the feed files and kept out of the etag.
             sitemap = render_news_sitemap(cards, self._site.title, now=self._clock())
             files["news_sitemap"] = (NEWS_SITEMAP_KEY, sitemap, "application/xml; charset=utf-8")
+        # Files are written even when nothing changed: a build that lost a race may have left older
+        # files behind, and identical bytes change nothing. Only the manifest (and so FeedUpdated)
+        # is guarded.
         for key, body, content_type in files.values():
             self._files.put_bytes(key, body, content_type, FEED_CACHE_CONTROL)
-        links = self._site.links(feed)
+        if manifest is not None and manifest["etag"] == etag:
+            return Build(feed, version, changed=False)
         try:
             self._table.put_feed_manifest(
                 feed,
@@ -98,7 +87,7 @@ class FeedBuilder:
                     "etag": etag,
                     "item_count": len(cards),
                     "built_at": self._clock().isoformat(),
-                    "files": links.model_dump(),
+                    "files": self._site.links(feed).model_dump(),
                 },
                 expected_version=version,
             )
@@ -106,5 +95,16 @@ class FeedBuilder:
             latest = self._table.get_feed_manifest(feed)
             if latest is not None and latest["etag"] == etag:
                 return Build(feed, latest["version"], changed=False)  # a concurrent build won, same result
-            raise
+            raise  # another build committed other content; the retry renders the newest
         return Build(feed, version + 1, changed=True)
+
+    def _render(self, feed: str, cards: list[ArticleCard]) -> dict[str, tuple[str, bytes, str]]:
+        # The feed's own timestamp comes from its content, so the same items give the same bytes.
+        updated = max((c.updated_at for c in cards), default=datetime.fromtimestamp(0, UTC))
+        descriptor = self._site.descriptor(feed, updated)
+        folder = feed_path(feed)
+        return {
+            "json_feed": (f"{folder}/feed.json", render_json_feed(descriptor, cards), "application/feed+json"),
+            "rss": (f"{folder}/rss.xml", render_rss(descriptor, cards), "application/rss+xml; charset=utf-8"),
+            "atom": (f"{folder}/atom.xml", render_atom(descriptor, cards), "application/atom+xml; charset=utf-8"),
+        }

@@ -41,8 +41,9 @@ NEAR_DUPLICATE_BANDS = 8
 class PublishingTable(Protocol):
     def get_head(self, article_id: str) -> dict[str, Any] | None: ...
     def get_fingerprint(self, fingerprint: str) -> dict[str, Any] | None: ...
+    def get_slug_owner(self, slug: str) -> str | None: ...
     def query_newest(
-        self, pk: str, limit: int, start_after: str | None = None
+        self, pk: str, limit: int, start_after: str | None = None, *, consistent: bool = False
     ) -> tuple[list[dict[str, Any]], bool]: ...
     def publish(self, publication: Publication) -> None: ...
     def reject(self, article_id: str, revision: int, updates: dict[str, Any]) -> None: ...
@@ -171,8 +172,10 @@ class PublishingService:
         order = sort_key(published_at, article_id)
         feeds = feeds_for(base.section, language, base.tags)
         slug_base = slugify(sub.headline)
-        for attempt in range(1, MAX_SLUG_ATTEMPTS + 1):
-            slug = numbered(slug_base, attempt) if attempt < MAX_SLUG_ATTEMPTS else f"{slug_base}-{article_id}"
+        attempt = 0
+        while True:
+            # Look before writing: a taken slug costs one read, not a document and a transaction.
+            attempt, slug = self._free_slug(slug_base, article_id, attempt + 1)
             article = base.model_copy(
                 update={
                     "slug": slug,
@@ -214,11 +217,20 @@ class PublishingService:
             try:
                 self._table.publish(publication)
             except SlugTaken:
-                continue
+                if attempt >= MAX_SLUG_ATTEMPTS:
+                    raise
+                continue  # claimed between our look and our commit: try the next one
             except RevisionConflict:
                 return self._after_conflict(article_id, revision)
             return Result(Outcome.PUBLISHED, article)
-        raise RuntimeError(f"no free slug for {article_id}")  # unreachable: the last try embeds the id
+
+    def _free_slug(self, base: str, article_id: str, first_attempt: int) -> tuple[int, str]:
+        """The first slug from ``first_attempt`` on that is free or already ours; the id makes the last unique."""
+        for attempt in range(first_attempt, MAX_SLUG_ATTEMPTS):
+            slug = numbered(base, attempt)
+            if self._table.get_slug_owner(slug) in (None, article_id):
+                return attempt, slug
+        return MAX_SLUG_ATTEMPTS, f"{base}-{article_id.lower()}"
 
     def _reject(self, article_id: str, revision: int, reasons: list[str]) -> Result:
         try:

@@ -20,7 +20,6 @@ class SubmissionTable(Protocol):
     def create_article(self, head: dict[str, Any], revision: dict[str, Any], external_id: str | None) -> None: ...
     def get_external(self, external_id: str) -> dict[str, Any] | None: ...
     def get_head(self, article_id: str) -> dict[str, Any] | None: ...
-    def get_revision(self, article_id: str, revision: int) -> dict[str, Any] | None: ...
 
 
 class DocumentWriter(Protocol):
@@ -40,11 +39,13 @@ class SubmissionService:
         self,
         table: SubmissionTable,
         documents: DocumentWriter,
+        website_url: str | None = None,
         clock: Callable[[], datetime] = utcnow,
         new_id: Callable[[], str] = new_article_id,
     ) -> None:
         self._table = table
         self._documents = documents
+        self._website_url = website_url
         self._clock = clock
         self._new_id = new_id
 
@@ -108,7 +109,7 @@ class SubmissionService:
         return Accepted(article_id, 1, ArticleStatus.RECEIVED, created=True)
 
     def _sanitized(self, submission: ArticleSubmission) -> SanitizedSubmission:
-        body = sanitize_html(submission.body_html)
+        body = sanitize_html(submission.body_html, self._website_url)
         if word_count(html_to_text(body)) == 0:
             raise InvalidInput("body_html", "has no readable text once unsafe markup is removed")
         return SanitizedSubmission.model_validate({**submission.model_dump(), "body_html": body})

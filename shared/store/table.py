@@ -101,7 +101,6 @@ class Publication:
     head_updates: Mapping[str, Any]
     slug: str
     entries: Sequence[IndexedItem] = ()
-    stale_entries: Sequence[tuple[str, str]] = ()
     fingerprint: str | None = None
 
 
@@ -116,11 +115,12 @@ class ArticleTable(LazyClient):
     def get_head(self, article_id: str) -> dict[str, Any] | None:
         return self._get(article_pk(article_id), HEAD)
 
-    def get_revision(self, article_id: str, revision: int) -> dict[str, Any] | None:
-        return self._get(article_pk(article_id), revision_sk(revision))
-
     def get_external(self, external_id: str) -> dict[str, Any] | None:
         return self._get(f"EXTERNAL#{external_id}", "EXTERNAL")
+
+    def get_slug_owner(self, slug: str) -> str | None:
+        claim = self._get(f"SLUG#{slug}", "SLUG")
+        return str(claim["article_id"]) if claim else None
 
     def get_fingerprint(self, fingerprint: str) -> dict[str, Any] | None:
         return self._get(f"FINGERPRINT#{fingerprint}", "FINGERPRINT")
@@ -134,10 +134,13 @@ class ArticleTable(LazyClient):
         )
         return from_item(response["Item"]) if "Item" in response else None
 
-    def query_newest(self, pk: str, limit: int, start_after: str | None = None) -> tuple[list[dict[str, Any]], bool]:
+    def query_newest(
+        self, pk: str, limit: int, start_after: str | None = None, *, consistent: bool = False
+    ) -> tuple[list[dict[str, Any]], bool]:
         """Up to ``limit`` items of a partition, newest sort key first, and whether more exist.
 
         One Query: it asks for one item more than it returns to know whether a next page exists.
+        ``consistent`` for readers that act on what an event announced (the write is committed).
         """
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
@@ -145,6 +148,7 @@ class ArticleTable(LazyClient):
             "ExpressionAttributeValues": {":pk": {"S": pk}},
             "ScanIndexForward": False,
             "Limit": limit + 1,
+            "ConsistentRead": consistent,
         }
         if start_after is not None:
             kwargs["ExclusiveStartKey"] = to_item({"pk": pk, "sk": start_after})
@@ -172,13 +176,17 @@ class ArticleTable(LazyClient):
         try:
             self.client.transact_write_items(TransactItems=items)
         except self.client.exceptions.TransactionCanceledException as error:
-            raise RevisionConflict(str(error)) from error
+            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in reasons:
+                raise RevisionConflict(str(error)) from error
+            raise  # throttling or a conflicting transaction: not a domain outcome
 
     def publish(self, publication: Publication) -> None:
         """Mark the revision published and write its index entries, all or nothing.
 
         Raises ``RevisionConflict`` if the head moved on or was already processed, ``SlugTaken`` if
-        another article holds the slug.
+        another article holds the slug. Anything else (a fingerprint claimed by a concurrent
+        duplicate, throttling) propagates: the message is retried and sees the new state.
         """
         p = publication
         updates = {**p.head_updates, "slug": p.slug}
@@ -213,10 +221,6 @@ class ArticleTable(LazyClient):
         items += [
             {"Put": {"TableName": self.table_name, "Item": to_item({"pk": e.pk, "sk": e.sk, **e.attributes})}}
             for e in p.entries
-        ]
-        items += [
-            {"Delete": {"TableName": self.table_name, "Key": to_item({"pk": pk, "sk": sk})}}
-            for pk, sk in p.stale_entries
         ]
         try:
             self.client.transact_write_items(TransactItems=items)

@@ -110,6 +110,7 @@ BAD_FIELDS = [
     _bad("publish_at", publish_at="2025-07-03T10:00:00"),
     _bad("publish_at", publish_at="2999-01-01T00:00:00Z"),
     _bad("publish_at", publish_at="yesterday"),
+    _bad("publish_at", publish_at="0999-07-03T10:00:00Z"),
     _bad("canonical_url", canonical_url="news.example.org/a"),
     _bad("external_id", external_id="has spaces"),
     _bad("surprise", surprise=True),

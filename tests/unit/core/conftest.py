@@ -77,7 +77,9 @@ class InMemoryTable:
             hook()  # someone else commits after we read: our copy is now stale
         return manifest
 
-    def query_newest(self, pk: str, limit: int, start_after: str | None = None) -> tuple[list[dict[str, Any]], bool]:
+    def query_newest(
+        self, pk: str, limit: int, start_after: str | None = None, *, consistent: bool = False
+    ) -> tuple[list[dict[str, Any]], bool]:
         keys = sorted((sk for (p, sk) in self.items if p == pk), reverse=True)
         if start_after is not None:
             keys = [sk for sk in keys if sk < start_after]
@@ -149,6 +151,10 @@ class PublishingInMemoryTable(InMemoryTable):
         """Every item of a partition by sort key."""
         return {sk: copy.deepcopy(item) for (p, sk), item in self.items.items() if p == pk}
 
+    def get_slug_owner(self, slug: str) -> str | None:
+        claim = self._get(f"SLUG#{slug}", "SLUG")
+        return claim["article_id"] if claim else None
+
     def get_fingerprint(self, fingerprint: str) -> dict[str, Any] | None:
         hook, self.before_fingerprint_lookup = self.before_fingerprint_lookup, None
         if hook is not None:
@@ -181,8 +187,6 @@ class PublishingInMemoryTable(InMemoryTable):
             self._put(f"FINGERPRINT#{p.fingerprint}", "FINGERPRINT", {"article_id": p.article_id})
         for entry in p.entries:
             self._put(entry.pk, entry.sk, from_item(to_item(entry.attributes)))
-        for pk, sk in p.stale_entries:
-            self.items.pop((pk, sk), None)
         self.journal.append(f"table.publish {p.article_id} r{p.revision} {p.slug}")
 
     def reject(self, article_id: str, revision: int, updates: Mapping[str, Any]) -> None:

@@ -196,21 +196,22 @@ def test_only_the_newest_items_up_to_the_size_are_rendered(builder, table, bucke
     assert manifest is not None and manifest["item_count"] == 5
 
 
-def test_rebuilding_unchanged_content_writes_nothing_and_keeps_the_version(table, buckets, journal, seed, now):
+def test_rebuilding_unchanged_content_keeps_the_version_and_the_bytes(table, buckets, journal, seed, now):
     # GIVEN a built feed
     seed(3)
     FeedBuilder(table, buckets, SITE, size=5, clock=lambda: now).rebuild("all")
     manifest_before = table.manifest("all")
-    writes = list(journal)
+    feed_files = {k: v for k, v in buckets.objects.items() if k.startswith("feeds/")}
 
-    # WHEN it is rebuilt later with the same items
+    # WHEN it is rebuilt later with the same items (a redelivered event)
     later = FeedBuilder(table, buckets, SITE, size=5, clock=lambda: now + timedelta(hours=1))
     build = later.rebuild("all")
 
-    # THEN nothing is written and the version stays
+    # THEN the version and manifest stay (no FeedUpdated), and the feed files hold the same bytes
     assert build == Build("all", 1, changed=False)
-    assert journal == writes
     assert table.manifest("all") == manifest_before
+    assert {k: v for k, v in buckets.objects.items() if k.startswith("feeds/")} == feed_files
+    assert sum("put_feed_manifest" in line for line in journal) == 1
 
 
 def test_new_content_rewrites_the_files_and_bumps_the_version(builder, table, journal, seed):
@@ -246,8 +247,10 @@ def test_a_concurrent_build_of_the_same_content_is_not_an_error(table, buckets, 
     assert manifest is not None and manifest["version"] == 1
 
 
-def test_a_concurrent_build_of_other_content_is_a_conflict(table, buckets, seed, make_card, minutes_after, now):
-    # GIVEN the other builder commits after a new item arrived that ours did not see
+def test_a_build_that_commits_after_our_manifest_read_is_seen_by_our_query(
+    table, buckets, seed, make_card, minutes_after, now
+):
+    # GIVEN another builder that adds an item and commits right after ours read the manifest
     seed(3)
     ours = FeedBuilder(table, buckets, SITE, size=5, clock=lambda: now)
     theirs = FeedBuilder(table, buckets, SITE, size=5, clock=lambda: now)
@@ -258,8 +261,41 @@ def test_a_concurrent_build_of_other_content_is_a_conflict(table, buckets, seed,
 
     table.after_manifest_read = newer_build
 
-    # THEN ours does not overwrite the newer manifest
+    # WHEN ours finishes
+    build = ours.rebuild("all")
+
+    # THEN it rendered the same four items, so it keeps their version and their files
+    assert build.changed is False
+    manifest = table.manifest("all")
+    assert manifest is not None and manifest["item_count"] == 4 and manifest["version"] == 1
+    assert len(json.loads(buckets.objects["feeds/all/feed.json"])["items"]) == 4
+
+
+def test_a_stale_build_that_loses_the_race_fails_and_its_retry_restores_the_newest_files(
+    table, buckets, seed, make_card, minutes_after, now
+):
+    # GIVEN ours queried three items, then another build added a fourth and committed first
+    seed(3)
+    ours = FeedBuilder(table, buckets, SITE, size=5, clock=lambda: now)
+    theirs = FeedBuilder(table, buckets, SITE, size=5, clock=lambda: now)
+    query = table.query_newest
+
+    def query_then_lose_the_race(*args, **kwargs):
+        result = query(*args, **kwargs)
+        table.query_newest = query  # once
+        table.add_feed_entry("all", make_card(77, minutes_after(77)))
+        theirs.rebuild("all")
+        return result
+
+    table.query_newest = query_then_lose_the_race
+
+    # WHEN ours commits: its manifest write conflicts (its stale files were written before)
     with pytest.raises(RevisionConflict):
         ours.rebuild("all")
-    manifest = table.manifest("all")
-    assert manifest is not None and manifest["item_count"] == 4
+    # AND the message is retried
+    retry = ours.rebuild("all")
+
+    # THEN the newer manifest stands and the files again hold all four items
+    assert retry.changed is False
+    assert table.manifest("all")["item_count"] == 4
+    assert len(json.loads(buckets.objects["feeds/all/feed.json"])["items"]) == 4

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.models.submission import ArticleSubmission
-from shared.problems import field_path, json_body_problem, problem, summary, validation_errors
+from shared.problems import field_path, problem, summary, validation_errors
 
 
 @pytest.mark.parametrize(
@@ -104,19 +104,3 @@ def test_problem_omits_empty_instance_and_errors():
     body = problem(422, "Invalid", "d", "/articles", [{"field": "x", "message": "m", "type": "t"}])
     assert body["instance"] == "/articles"
     assert body["errors"] == [{"field": "x", "message": "m", "type": "t"}]
-
-
-def test_json_body_problem_accepts_an_object():
-    assert json_body_problem('{"headline": "x"}') is None
-
-
-@pytest.mark.parametrize("body", ["", "not json", '{"headline": ', "{'single': 'quotes'}"])
-def test_json_body_problem_reports_invalid_json(body):
-    message = json_body_problem(body)
-    assert message is not None and message.startswith("the body is not valid JSON")
-
-
-@pytest.mark.parametrize("body", ["[1, 2]", '"text"', "42", "null", "true"])
-def test_json_body_problem_requires_an_object(body):
-    message = json_body_problem(body)
-    assert message is not None and message.startswith("the body must be a JSON object")

@@ -149,3 +149,20 @@ def test_output_is_well_formed_even_for_broken_input():
     assert clean.count("<p>") == clean.count("</p>")
     assert clean.count("<strong>") == clean.count("</strong>")
     assert clean.count("<em>") == clean.count("</em>")
+
+
+def test_relative_links_and_images_are_made_absolute_against_the_website():
+    # GIVEN a body with a site-relative link, a protocol-relative link and a relative image
+    html = '<p><a href="/news/earlier-story">earlier</a> <a href="//other.example/x">x</a><img src="pics/a.jpg"></p>'
+    # WHEN it is sanitized for the newsroom's website
+    clean = sanitize_html(html, "https://news.example.org")
+    # THEN every URL is absolute, so it means the same in a partner's page or feed reader
+    assert 'href="https://news.example.org/news/earlier-story"' in clean
+    assert 'href="https://other.example/x"' in clean
+    assert 'src="https://news.example.org/pics/a.jpg"' in clean
+
+
+def test_without_a_base_relative_urls_are_removed():
+    clean = sanitize_html('<a href="/news/x">x</a>')
+    assert "href" not in clean
+    assert "x</a>" in clean
