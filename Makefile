@@ -26,6 +26,9 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@# The Lambda dependency layer (wheels for arm64) is fetched now, with the rest of set-up, so that
+	@# synthesizing needs no network afterwards.
+	$(PY) -c 'from infra.staging import build_layer; print("dependency layer:", build_layer())'
 	rm -f $(VENV)/.installed-* && touch $@
 
 synth: venv

@@ -248,19 +248,18 @@ def _early_problem(event: dict[str, Any]) -> dict[str, Any] | None:
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     media_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
     if size > SETTINGS.max_body_bytes:
-        status, title, detail = (
-            413,
-            "Body too large",
-            f"the body may be at most {SETTINGS.max_body_bytes} bytes",
-        )
+        status, title, field = 413, "Body too large", "body"
+        message = f"is {size} bytes; the limit is {SETTINGS.max_body_bytes}"
     elif media_type != "application/json" and not media_type.endswith("+json"):
-        status, title, detail = 415, "Unsupported media type", "send the body as application/json"
+        status, title, field = 415, "Unsupported media type", "content-type"
+        message = f"must be application/json, not {media_type or 'missing'}"
     else:
         return None
-    body_json = problems.problem(status, title, detail, event.get("path"), [])
+    error = {"field": field, "message": message, "type": "unsupported" if status == 415 else "too_large"}
+    body_json = problems.problem(status, title, f"{field}: {message}", event.get("path"), [error])
     return {
         "statusCode": status,
-        "headers": {"Content-Type": problems.CONTENT_TYPE},
+        "headers": {"Content-Type": problems.CONTENT_TYPE, "Access-Control-Allow-Origin": "*"},
         "body": json.dumps(body_json),
         "isBase64Encoded": False,
     }

@@ -15,7 +15,6 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.models.events import parse_any_bus_message
-from shared.models.feed import static_feeds_for
 from shared.observability import observability
 from shared.service.feed_files import FeedBuilder
 from shared.service.feeds import FeedSite
@@ -41,7 +40,7 @@ def _builder() -> FeedBuilder:
 def feed_record(record: SQSRecord) -> None:
     message = parse_any_bus_message(record.body)
     logger.set_correlation_id(message.metadata.correlation_id)
-    for feed in static_feeds_for(getattr(message.data, "feeds", [])):
+    for feed in getattr(message.data, "feeds", []):
         if feed in _built_this_batch:
             continue
         build = _builder().rebuild(feed)

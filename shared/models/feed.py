@@ -45,11 +45,6 @@ def feeds_for(section: str, language: str, tags: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def static_feeds_for(feed_names: list[str]) -> list[str]:
-    """The feeds rendered to static files: main, per section and per language (tags are API-only)."""
-    return [name for name in feed_names if not name.startswith("tag#")]
-
-
 def feed_path(name: str) -> str:
     """Folder of a feed's static files in the site bucket: ``all`` -> ``feeds/all``."""
     return "feeds/" + name.replace("#", "/")

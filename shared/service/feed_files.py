@@ -18,11 +18,12 @@ from shared.models.feed import MAIN_FEED, feed_path
 from shared.render.atom import render_atom
 from shared.render.jsonfeed import render_json_feed
 from shared.render.rss import render_rss
-from shared.render.sitemap import render_news_sitemap
+from shared.render.sitemap import MAX_NEWS_URLS, NEWS_WINDOW, render_news_sitemap
 from shared.service.feeds import FeedSite, FeedTable
 
 FEED_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
 NEWS_SITEMAP_KEY = "sitemaps/news.xml"
+SITEMAP_PAGE = 200  # cards per Query while collecting the last two days for the news sitemap
 
 
 class SiteWriter(Protocol):
@@ -69,7 +70,8 @@ class FeedBuilder:
         if feed == MAIN_FEED:
             # The news sitemap follows the main feed but depends on the clock (last two days only),
             # so it is written with the feed files and kept out of the etag.
-            sitemap = render_news_sitemap(cards, self._site.title, now=self._clock())
+            now = self._clock()
+            sitemap = render_news_sitemap(self._recent_cards(now - NEWS_WINDOW), self._site.title, now=now)
             files["news_sitemap"] = (NEWS_SITEMAP_KEY, sitemap, "application/xml; charset=utf-8")
         # Files are written even when nothing changed: a build that lost a race may have left older
         # files behind, and identical bytes change nothing. Only the manifest (and so FeedUpdated)
@@ -97,6 +99,19 @@ class FeedBuilder:
                 return Build(feed, latest["version"], changed=False)  # a concurrent build won, same result
             raise  # another build committed other content; the retry renders the newest
         return Build(feed, version + 1, changed=True)
+
+    def _recent_cards(self, since: datetime) -> list[ArticleCard]:
+        """Main-feed cards published since ``since`` (at most the sitemap's 1000), newest first."""
+        cards: list[ArticleCard] = []
+        start: str | None = None
+        while len(cards) < MAX_NEWS_URLS:
+            items, more = self._table.query_newest(f"FEED#{MAIN_FEED}", SITEMAP_PAGE, start, consistent=True)
+            page = [ArticleCard.model_validate_json(item["card"]) for item in items]
+            cards += [card for card in page if card.published_at >= since]
+            if not more or not page or page[-1].published_at < since:
+                break
+            start = items[-1]["sk"]
+        return cards[:MAX_NEWS_URLS]
 
     def _render(self, feed: str, cards: list[ArticleCard]) -> dict[str, tuple[str, bytes, str]]:
         # The feed's own timestamp comes from its content, so the same items give the same bytes.

@@ -151,6 +151,7 @@ def test_malformed_requests_are_4xx_and_store_nothing(
     assert status == expected, body
     assert response_headers["content-type"] == "application/problem+json"
     assert body["status"] == expected and body["title"] and body["detail"]
+    assert body["errors"][0]["field"] in ("body", "content-type")
     assert aws.table_items() == []
     assert aws.object_keys(SETTINGS.documents_bucket) == []
 

@@ -46,6 +46,11 @@ def test_a_submitted_article_is_published_enriched_and_in_the_feeds(aws: Resourc
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert [item["title"] for item in feed["items"]] == [article["headline"]]
     assert "feeds/all/rss.xml" in aws.object_keys(SETTINGS.site_bucket)
+    # AND every feed it is in has its files, tag feeds included, where the API's links point
+    _, _, tagged = call_api("GET", "/feed", query={"tag": "Russia"})
+    assert [item["id"] for item in tagged["items"]] == [article_id]
+    assert tagged["links"]["json_feed"].endswith("/feeds/tag/russia/feed.json")
+    assert _site_json(aws, "feeds/tag/russia/feed.json")["items"][0]["title"] == article["headline"]
 
 
 def test_the_relay_announces_each_committed_change_once(aws: Resources, pump: Pump) -> None:

@@ -299,3 +299,23 @@ def test_a_stale_build_that_loses_the_race_fails_and_its_retry_restores_the_newe
     assert retry.changed is False
     assert table.manifest("all")["item_count"] == 4
     assert len(json.loads(buckets.objects["feeds/all/feed.json"])["items"]) == 4
+
+
+def test_the_news_sitemap_lists_every_article_of_the_last_two_days_not_just_the_static_feed(table, buckets, seed, now):
+    # GIVEN 250 articles published a minute apart, and a static feed of only 5 items
+    seed(250)
+    builder = FeedBuilder(table, buckets, SITE, size=5, clock=lambda: now + timedelta(hours=5))
+    # WHEN the main feed is rebuilt
+    builder.rebuild("all")
+    # THEN the feed file has 5 items but the news sitemap has all 250 recent articles
+    assert len(json.loads(buckets.objects["feeds/all/feed.json"])["items"]) == 5
+    sitemap = ET.fromstring(buckets.objects["sitemaps/news.xml"])
+    assert len(sitemap.findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url")) == 250
+
+
+def test_the_news_sitemap_leaves_out_articles_older_than_two_days(table, buckets, seed, now):
+    seed(3)
+    builder = FeedBuilder(table, buckets, SITE, size=5, clock=lambda: now + timedelta(days=3))
+    builder.rebuild("all")
+    sitemap = ET.fromstring(buckets.objects["sitemaps/news.xml"])
+    assert sitemap.findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url") == []
