@@ -71,3 +71,11 @@ SITE_CACHE_DEFAULT_TTL_S = 60  # used when an object has no Cache-Control
 SITE_CACHE_MAX_TTL_S = 86_400
 SITE_CORS_MAX_AGE_S = 600
 LOG_BUCKET_EXPIRY_DAYS = 90
+
+# Monitoring (alarms notify one SNS topic; thresholds in each metric's own unit)
+CONTEXT_ALARM_EMAIL = f"{SERVICE}:alarmEmail"  # optional e-mail subscription of the alarm topic
+DASHBOARD_NAME = "Newsroom"
+ALARM_PERIOD_MINUTES = 5
+API_LATENCY_P99_ALARM_MS = 3_000
+QUEUE_AGE_ALARM_S = 300  # ApproximateAgeOfOldestMessage (seconds): the pipeline has stalled
+ITERATOR_AGE_ALARM_MS = 60_000  # Lambda IteratorAge is in milliseconds: the relay falls behind the stream

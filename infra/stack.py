@@ -13,6 +13,7 @@ from infra import constants
 from infra.constructs.api import Api
 from infra.constructs.events import Events
 from infra.constructs.functions import Functions
+from infra.constructs.monitoring import Monitoring
 from infra.constructs.storage import Storage
 
 
@@ -57,6 +58,12 @@ class NewsroomStack(Stack):
             website_url=website_url.rstrip("/"),
         )
         self.api = Api(self, "Api", handler=self.functions.api.function)
+        alarm_email = str(self.node.try_get_context(constants.CONTEXT_ALARM_EMAIL) or "").strip() or None
+        if alarm_email is not None and "@" not in alarm_email:
+            raise ValueError(f"context {constants.CONTEXT_ALARM_EMAIL} must be an e-mail address, got {alarm_email!r}")
+        self.monitoring = Monitoring(
+            self, "Monitoring", functions=self.functions, events=self.events, api=self.api, alarm_email=alarm_email
+        )
 
         outputs = {
             "ApiUrl": (self.api.url, "Base URL of the REST API (stage included)"),
@@ -66,6 +73,8 @@ class NewsroomStack(Stack):
             "ApiKeyId": (self.api.api_key.key_id, "Id of the CMS's API key (read its value with the CLI)"),
             "DocumentsBucketName": (self.storage.documents_bucket.bucket_name, "Private documents bucket"),
             "SiteBucketName": (self.storage.site_bucket.bucket_name, "Bucket behind the site distribution"),
+            "AlarmTopicArn": (self.monitoring.topic.topic_arn, "SNS topic every alarm notifies (ALARM and OK)"),
+            "DashboardName": (self.monitoring.dashboard.dashboard_name, "CloudWatch dashboard of the pipeline"),
         }
         for output_id, (value, description) in outputs.items():
             CfnOutput(self, output_id, value=value, description=description)
