@@ -8,9 +8,9 @@ so a redelivered stream record produces an identical event.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from shared.models.events import (
     ArticlePublished,
@@ -21,7 +21,7 @@ from shared.models.events import (
     EventMetadata,
     FeedUpdated,
 )
-from shared.store.bus import OutgoingEvent
+from shared.store.bus import EventPublishError, OutgoingEvent
 
 _EVENT_NAMESPACE = uuid.UUID("6f1c1f5e-8d4b-4c51-9a53-2b0f3d1e7c10")
 
@@ -107,3 +107,28 @@ def _feed_events(new: Image, old: Image | None) -> list[OutgoingEvent]:
     )
     key = f"{new['pk']}|v{new['version']}"
     return [_envelope(data, key, new.get("correlation_id", key), new["built_at"])]
+
+
+class Publisher(Protocol):
+    def publish(self, events: Sequence[OutgoingEvent]) -> None: ...
+
+
+def announce(
+    changes: Mapping[str, tuple[Image | None, Image | None]], bus: Publisher
+) -> tuple[dict[str, list[OutgoingEvent]], set[str]]:
+    """Publish the events of a whole batch of changes together (the bus sends 10 per call).
+
+    ``changes`` maps a change's key (its stream sequence number) to its new and old image. Returns
+    the events of each change and the keys of the changes whose events were not all accepted, so
+    the caller reports exactly those for retry.
+    """
+    by_change = {key: events_for_change(new, old) for key, (new, old) in changes.items()}
+    everything = [event for events in by_change.values() for event in events]
+    if not everything:
+        return by_change, set()
+    try:
+        bus.publish(everything)
+    except EventPublishError as error:
+        rejected = {event for event, _ in error.failed}
+        return by_change, {key for key, events in by_change.items() if rejected.intersection(events)}
+    return by_change, set()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
+from shared.store.bus import EventPublishError
 from tests.integration.conftest import SETTINGS, FakeContext, Pump, Resources, call_api, handler_module
 from tests.support.articles import seed_style_article, short_article
 from tests.support.ninjs import ninjs_validator
@@ -203,3 +206,26 @@ def test_ukrainian_article_without_declared_language_is_detected_and_timed_at_it
     assert article["slug"] == "kyiv-hotuietsia-do-zymy"
     _, _, uk_feed = call_api("GET", "/feed", query={"language": "uk"})
     assert [item["id"] for item in uk_feed["items"]] == [article_id]
+
+
+def test_the_relay_reports_only_records_whose_events_the_bus_refused(
+    aws: Resources, pump: Pump, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN two submissions on the stream, and a bus that refuses the second one's event
+    _submit(seed_style_article())
+    second = _submit(short_article(3))
+    event = pump.stream_event()
+    relay = handler_module("relay")
+
+    class RefusingBus:
+        def publish(self, events):
+            refused = [(e, "InternalFailure") for e in events if second in e.detail]
+            if refused:
+                raise EventPublishError(refused)
+
+    monkeypatch.setattr(relay, "_bus", RefusingBus)
+    # WHEN the relay handles the batch
+    result = relay.handler(event, FakeContext())
+    # THEN only the second record is reported, by its sequence number, for Lambda to retry from
+    second_record = next(r for r in event["Records"] if second in str(r["dynamodb"]["Keys"]))
+    assert result == {"batchItemFailures": [{"itemIdentifier": second_record["dynamodb"]["SequenceNumber"]}]}

@@ -18,7 +18,8 @@ from shared.models.events import (
     FeedUpdated,
     parse_bus_message,
 )
-from shared.service.relay import events_for_change
+from shared.service.relay import announce, events_for_change
+from shared.store.bus import EventPublishError
 
 ARTICLE_ID = "01JZ0000000000000000000042"
 SUBMITTED = "2025-07-03T09:00:00+00:00"
@@ -283,3 +284,45 @@ def test_parse_bus_message_with_the_wrong_detail_type_raises(detail_type):
 def test_parse_bus_message_without_a_detail_type_raises():
     with pytest.raises(ValueError, match="expected ArticleSubmitted"):
         parse_bus_message(json.dumps({"detail": {}}), ArticleSubmitted)
+
+
+class FakeBus:
+    """EventBridge at the boundary: records calls, refuses the events whose detail-type it is told to."""
+
+    def __init__(self, refuse: str | None = None) -> None:
+        self.calls: list[list[Any]] = []
+        self.refuse = refuse
+
+    def publish(self, events):
+        self.calls.append(list(events))
+        refused = [(e, "InternalFailure: try again") for e in events if e.detail_type == self.refuse]
+        if refused:
+            raise EventPublishError(refused)
+
+
+def test_a_batch_of_changes_is_published_in_one_call():
+    # GIVEN three changes of one stream batch, two of which announce something
+    changes = {
+        "100": (received_head(), None),
+        "101": (published_head(), received_head()),
+        "102": (manifest(2), manifest(2)),
+    }
+    bus = FakeBus()
+    # WHEN the batch is announced
+    by_change, failed = announce(changes, bus)
+    # THEN both events go out together and nothing failed
+    assert [[e.detail_type for e in call] for call in bus.calls] == [["ArticleSubmitted", "ArticlePublished"]]
+    assert [len(by_change[k]) for k in ("100", "101", "102")] == [1, 1, 0]
+    assert failed == set()
+
+
+def test_only_the_changes_whose_events_were_refused_are_failed():
+    changes = {"100": (received_head(), None), "101": (published_head(), received_head())}
+    _, failed = announce(changes, FakeBus(refuse="ArticlePublished"))
+    assert failed == {"101"}
+
+
+def test_a_batch_with_nothing_to_announce_makes_no_call():
+    bus = FakeBus()
+    assert announce({"7": (manifest(1), manifest(1))}, bus) == ({"7": []}, set())
+    assert bus.calls == []
