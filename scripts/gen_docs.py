@@ -33,7 +33,10 @@ def generate() -> dict[Path, str]:
         schema["title"] = f"{name} (detail of an event with source {source})"
         files[DOCS / "events" / f"{name}.schema.json"] = _json(schema)
         fields = ", ".join(f"`{f}`" for f in data_type.model_fields)
-        rows.append(f"| `{name}` | {data_type.description} | {fields} | [schema](events/{name}.schema.json) |")
+        rows.append(
+            f"| `{name}` | {data_type.description} | {data_type.consumed_by} | {fields} "
+            f"| [schema](events/{name}.schema.json) |"
+        )
     files[DOCS / "events.md"] = "\n".join(
         [
             "# Events catalog",
@@ -48,8 +51,11 @@ def generate() -> dict[Path, str]:
             "breaking change of `data`; fields are only ever added within a version. Delivery is",
             "at least once; order is not guaranteed across articles.",
             "",
-            "| detail-type | meaning | data fields | JSON Schema |",
-            "|---|---|---|---|",
+            "All events are published by the `relay` function from the table's stream, and archived on",
+            "the bus for replay.",
+            "",
+            "| detail-type | meaning | consumed by | data fields | JSON Schema |",
+            "|---|---|---|---|---|",
             *rows,
             "",
         ]

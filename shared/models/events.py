@@ -31,11 +31,13 @@ class EventData(BaseModel):
     model_config = ConfigDict(frozen=True)
     detail_type: ClassVar[str]
     description: ClassVar[str]
+    consumed_by: ClassVar[str] = "partners and downstream systems (no consumer in this stack)"
 
 
 class ArticleSubmitted(EventData):
     detail_type: ClassVar[str] = "ArticleSubmitted"
     description: ClassVar[str] = "A revision was accepted by the API and stored; enrichment is next."
+    consumed_by: ClassVar[str] = "`enrich` (SQS queue with DLQ)"
 
     article_id: str
     revision: int
@@ -46,6 +48,7 @@ class ArticleSubmitted(EventData):
 class ArticlePublished(EventData):
     detail_type: ClassVar[str] = "ArticlePublished"
     description: ClassVar[str] = "A revision was enriched and is live in its feeds."
+    consumed_by: ClassVar[str] = "`build_feeds` (SQS queue with DLQ); search, push and partners"
 
     article_id: str
     revision: int
