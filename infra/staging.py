@@ -36,7 +36,9 @@ BUILD_DIR = ROOT / ".build"
 # Provided by the Lambda Python runtime; shipping them would only add weight and version skew.
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
 LAYER_PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
-LAYER_RECIPE_VERSION = 1  # bump to force a rebuild when the recipe below changes
+LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks a function's code
+LAMBDA_LAYER_ROOT = "/opt/python"  # where a Python layer's python/ folder lands
+LAYER_RECIPE_VERSION = 4  # bump to force a rebuild when the recipe below changes (4: ships bytecode)
 
 _IGNORED = shutil.ignore_patterns(
     "__pycache__", "*.pyc", "*.pyo", ".mypy_cache", ".pytest_cache", ".ruff_cache", "*.egg-info"
@@ -46,6 +48,46 @@ _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 class StagingError(RuntimeError):
     """An asset could not be staged."""
+
+
+def compile_bytecode(folder: Path, runtime_dir: str, python_version: str = constants.LAMBDA_RUNTIME_VERSION) -> bool:
+    """Ship compiled bytecode: Lambda's code folder is read-only, so without it every cold start
+    compiles every module again (about 700 ms instead of 200 ms for the API handler here).
+
+    Bytecode only loads in the Python version that wrote it, so it is written only when this
+    interpreter is the runtime's version (else a warning, and the asset ships source only). The
+    pyc files are checked by source hash, not timestamp, name their source by its path in Lambda
+    (``runtime_dir``: /var/task for functions, /opt/python for the layer) and are written with a
+    fixed hash seed, so the same sources give the same bytes and the asset hash is stable.
+    """
+    if f"{sys.version_info.major}.{sys.version_info.minor}" != python_version:
+        print(
+            f"warning: Python {sys.version_info.major}.{sys.version_info.minor} cannot write bytecode for the "
+            f"python{python_version} runtime; {folder.name} ships source only (slower cold starts)",
+            file=sys.stderr,
+        )
+        return False
+    command = [
+        sys.executable,
+        "-m",
+        "compileall",
+        "-q",
+        "-j",
+        "0",
+        "--invalidation-mode",
+        "unchecked-hash",
+        "-s",
+        str(folder),
+        "-p",
+        runtime_dir,
+        str(folder),
+    ]
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    # The command is built from our own interpreter and a folder we just staged.
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)  # noqa: S603
+    if result.returncode != 0:
+        raise StagingError(f"compiling bytecode in {folder} failed:\n{result.stdout}{result.stderr}")
+    return True
 
 
 def _normalize(name: str) -> str:
@@ -118,6 +160,7 @@ def _stage_function(name: str, source_root: Path, assets_dir: Path) -> Path:
         _copy_tree(source_root / "functions" / name, package / name)
     if (source_root / "shared").is_dir():
         _copy_tree(source_root / "shared", built / "shared")
+    compile_bytecode(built, LAMBDA_TASK_ROOT)
     target = assets_dir / name
     _swap_in(built, target)
     return target
@@ -178,5 +221,6 @@ def build_layer(
                 f"building the dependency layer failed (pip exit {result.returncode}); the first build "
                 f"needs the package index.\n{result.stderr.strip()}"
             )
+        compile_bytecode(built / "python", LAMBDA_LAYER_ROOT, python_version)
         built.rename(target)
     return target

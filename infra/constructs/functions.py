@@ -82,8 +82,8 @@ class PipelineFunction(Construct):
         nag.acknowledge(
             self.function,
             "AwsSolutions-L1",
-            f"Pinned to python{constants.LAMBDA_RUNTIME_VERSION}: the dependency layer's wheels are built "
-            "for that CPython; the runtime is upgraded deliberately, together with the layer.",
+            f"Pinned to python{constants.LAMBDA_RUNTIME_VERSION}: the layer's wheels and the shipped bytecode "
+            "are built for that CPython (the build interpreter); upgraded deliberately, with the toolchain.",
         )
         nag.acknowledge(self.role, "AwsSolutions-IAM5[Resource::*]", any_resource_reason)
 

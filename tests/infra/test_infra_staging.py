@@ -52,7 +52,7 @@ def test_layer_hash_changes_with_pins_platform_and_python():
     assert base != staging.layer_hash(["a==1"], python_version="3.13", platform="manylinux2014_x86_64")
 
 
-def test_function_asset_holds_its_package_and_shared_without_bytecode(tmp_path):
+def test_function_asset_holds_its_package_and_shared_and_only_fresh_bytecode(tmp_path):
     # GIVEN a source tree with two functions, shared code and stray bytecode
     source = tmp_path / "src"
     _write(source / "functions" / "__init__.py")
@@ -65,8 +65,16 @@ def test_function_asset_holds_its_package_and_shared_without_bytecode(tmp_path):
     # WHEN the api function is staged
     (asset,) = staging.stage_functions(["api"], source_root=source, build_dir=build).values()
     # THEN its asset holds functions/__init__.py, functions/api and shared, and nothing else
-    files = sorted(str(p.relative_to(asset)) for p in asset.rglob("*") if p.is_file())
+    files = sorted(str(p.relative_to(asset)) for p in asset.rglob("*") if p.is_file() and p.suffix != ".pyc")
     assert files == ["functions/__init__.py", "functions/api/handler.py", "shared/models/article.py"]
+    # AND the only bytecode is what staging compiled from those sources, none of the stray files
+    compiled = sorted(str(p.relative_to(asset)) for p in asset.rglob("*.pyc"))
+    tag = "cpython-" + constants.LAMBDA_RUNTIME_VERSION.replace(".", "")
+    assert compiled == [
+        f"functions/__pycache__/__init__.{tag}.pyc",
+        f"functions/api/__pycache__/handler.{tag}.pyc",
+        f"shared/models/__pycache__/article.{tag}.pyc",
+    ]
     assert asset == build / "assets" / "api"
 
 
@@ -100,9 +108,30 @@ def test_synthesized_layer_is_built_for_lambda_not_the_host(synth):
     assets = json.loads((synth.outdir / f"{constants.STACK_NAME}.assets.json").read_text())
     layer_dir = staging.build_layer()  # cached: returns the folder the synth staged
     site_packages = layer_dir / "python"
-    # THEN it holds the pinned packages as aarch64 / CPython 3.13 wheels, no boto3 and no host bytecode
+    # THEN it holds the pinned packages as aarch64 wheels for the runtime's CPython, without boto3
+    tag = "cpython-" + constants.LAMBDA_RUNTIME_VERSION.replace(".", "")
     assert (site_packages / "pydantic").is_dir()
-    assert list(site_packages.glob("pydantic_core/_pydantic_core.cpython-313-aarch64-linux-gnu.so"))
+    assert list(site_packages.glob(f"pydantic_core/_pydantic_core.{tag}-aarch64-linux-gnu.so"))
     assert not (site_packages / "boto3").exists()
-    assert not list(site_packages.rglob("*.pyc"))
+    # AND bytecode for that runtime only, so cold starts do not compile the dependencies
+    compiled = list(site_packages.rglob("*.pyc"))
+    assert compiled and all(f".{tag}." in path.name for path in compiled)
+    main_pyc = site_packages / "pydantic" / "__pycache__" / f"main.{tag}.pyc"
+    assert b"/opt/python/pydantic/main.py" in main_pyc.read_bytes()  # named where Lambda mounts the layer
     assert any(f["source"]["path"].startswith("asset.") for f in assets["files"].values())
+
+
+def test_function_assets_ship_bytecode_checked_by_source_hash(tmp_path):
+    # GIVEN a function and the shared package
+    _write(tmp_path / "src" / "functions" / "api" / "handler.py", "VALUE = 1\n")
+    _write(tmp_path / "src" / "shared" / "__init__.py")
+    # WHEN it is staged twice
+    first = staging.stage_functions(["api"], source_root=tmp_path / "src", build_dir=tmp_path / "b")["api"]
+    pyc = next((first / "functions" / "api" / "__pycache__").glob("handler.*.pyc"))
+    first_bytes = pyc.read_bytes()
+    staging.stage_functions(["api"], source_root=tmp_path / "src", build_dir=tmp_path / "b")
+    # THEN the bytecode is there, flagged as hash-checked (not timestamp), and identical each time
+    flags = int.from_bytes(first_bytes[4:8], "little")
+    assert flags == 0b01  # hash-based, unchecked: valid on a read-only file system whatever the mtime
+    assert next((first / "functions" / "api" / "__pycache__").glob("handler.*.pyc")).read_bytes() == first_bytes
+    assert b"/var/task/functions/api/handler.py" in first_bytes  # tracebacks name the path in Lambda
