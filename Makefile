@@ -1,6 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else composes them.
 SHELL := /bin/bash
-PYTHON ?= python3
+# The Lambda runtime is Python 3.11 (see docs/decisions.md): prefer that interpreter so assets ship bytecode.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
