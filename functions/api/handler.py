@@ -19,16 +19,16 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import problems
-from shared.errors import DomainError, InvalidInput
+from shared.errors import DomainError
 from shared.models.api import AcceptedArticle, ArticleLinks, Health, Problem
 from shared.models.article import Article
 from shared.models.common import ArticleStatus, LanguageTag, SectionName
-from shared.models.feed import MAIN_FEED, FeedPage, language_feed, section_feed, tag_feed
+from shared.models.feed import FeedPage
 from shared.models.submission import ArticleSubmission
 from shared.observability import observability
 from shared.openapi import add_component_schemas, problem_errors
 from shared.service.articles import ArticleReader
-from shared.service.feeds import FeedReader, FeedSite
+from shared.service.feeds import FeedReader, FeedSite, feed_for_filters
 from shared.service.submissions import SubmissionService
 from shared.settings import Settings
 from shared.store.blobs import BlobStore
@@ -166,17 +166,7 @@ def get_feed(
     tag: Annotated[str | None, Query(min_length=1, max_length=64, description="Only this tag")] = None,
     language: Annotated[LanguageTag | None, Query(description="Only this language")] = None,
 ) -> Response[FeedPage]:
-    filters = {"section": section, "tag": tag, "language": language}
-    chosen = [name for name, value in filters.items() if value is not None]
-    if len(chosen) > 1:
-        raise InvalidInput(chosen[1], f"combine at most one filter (got {', '.join(chosen)})", "filter_conflict")
-    feed = MAIN_FEED
-    if section is not None:
-        feed = section_feed(section)
-    elif tag is not None:
-        feed = tag_feed(tag)
-    elif language is not None:
-        feed = language_feed(language)
+    feed = feed_for_filters(section=section, tag=tag, language=language)
     page = _services()[2].page(feed, limit, cursor)
     return Response(
         status_code=200,

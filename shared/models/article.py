@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from shared.models.common import ArticleKind, ArticleStatus
 
@@ -67,8 +67,6 @@ class Analysis(BaseModel):
 
 class Article(BaseModel):
     """One revision of an article, with its enrichment. Stored as JSON in S3, served by the API."""
-
-    model_config = ConfigDict(use_enum_values=False)
 
     id: str
     revision: Annotated[int, Field(ge=1)]

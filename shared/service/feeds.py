@@ -6,8 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from shared.errors import InvalidInput
 from shared.models.article import ArticleCard
-from shared.models.feed import FeedDescriptor, FeedLinks, FeedPage, feed_path
+from shared.models.feed import (
+    MAIN_FEED,
+    FeedDescriptor,
+    FeedLinks,
+    FeedPage,
+    feed_path,
+    language_feed,
+    section_feed,
+    tag_feed,
+)
 from shared.service.cursor import decode_cursor, encode_cursor
 
 
@@ -54,6 +64,24 @@ class FeedSite:
             language=value if kind == "lang" else None,
             updated_at=updated_at,
         )
+
+
+def feed_for_filters(*, section: str | None, tag: str | None, language: str | None) -> str:
+    """The one feed index a filtered page reads: the main feed, or a section, tag or language feed.
+
+    Filters do not combine: each page is one Query of one feed partition.
+    """
+    given = {"section": section, "tag": tag, "language": language}
+    chosen = [name for name, value in given.items() if value is not None]
+    if len(chosen) > 1:
+        raise InvalidInput(chosen[1], f"combine at most one filter (got {', '.join(chosen)})", "filter_conflict")
+    if section is not None:
+        return section_feed(section)
+    if tag is not None:
+        return tag_feed(tag)
+    if language is not None:
+        return language_feed(language)
+    return MAIN_FEED
 
 
 class FeedReader:

@@ -10,7 +10,7 @@ import pytest
 
 from shared.errors import InvalidInput, RevisionConflict
 from shared.service.feed_files import FEED_CACHE_CONTROL, NEWS_SITEMAP_KEY, Build, FeedBuilder
-from shared.service.feeds import FeedReader, FeedSite
+from shared.service.feeds import FeedReader, FeedSite, feed_for_filters
 
 SITE = FeedSite(
     site_base_url="https://cdn.example.org/site/",
@@ -319,3 +319,22 @@ def test_the_news_sitemap_leaves_out_articles_older_than_two_days(table, buckets
     builder.rebuild("all")
     sitemap = ET.fromstring(buckets.objects["sitemaps/news.xml"])
     assert sitemap.findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url") == []
+
+
+@pytest.mark.parametrize(
+    ("filters", "feed"),
+    [
+        ({}, "all"),
+        ({"section": "news"}, "section#news"),
+        ({"tag": "Війна"}, "tag#viina"),
+        ({"language": "uk"}, "lang#uk"),
+    ],
+)
+def test_each_filter_reads_its_own_feed(filters, feed):
+    assert feed_for_filters(**{"section": None, "tag": None, "language": None, **filters}) == feed
+
+
+def test_filters_do_not_combine():
+    with pytest.raises(InvalidInput) as raised:
+        feed_for_filters(section="news", tag="Russia", language=None)
+    assert raised.value.errors[0].field == "tag"
