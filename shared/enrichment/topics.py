@@ -6,8 +6,16 @@ tags (``derived=True``) follow, and never repeat a tag already present (case-ins
 * entities the article is about: an entity mentioned at least twice, or a country, organization or
   person in the first paragraph, most mentioned first, at most ``MAX_ENTITY_TOPICS`` (4);
 * taxonomy topics ("Diplomacy", "War in Ukraine", "Human rights", ...): a topic applies when at
-  least ``min_hits`` of its distinct keywords occur (keywords are word-start prefixes, so "recogni"
-  covers "recognize" and "recognition"; a trailing "=" means the whole word only).
+  least ``min_hits`` of its distinct keywords occur. Keyword syntax (lower case, ``'`` for any apostrophe):
+
+  - ``recogni``: a word-start prefix, so it covers "recognize" and "recognition";
+  - ``ппо=``: the whole word only ("мзс=" is not "мзсх");
+  - ``ракет~``: a Ukrainian stem plus any one case ending of :data:`~shared.enrichment.tokens.UK_ENDINGS`
+    (the endings entity matching strips) or none, as a whole word: "ракета", "ракети", "ракетами",
+    but not "ракетка"; ``*`` lets a word run on freely ("розстріл* полонен" covers "розстріляли
+    полонених"); any word of a phrase may carry a marker ("мирн~ угод~" covers "мирної угоди");
+  - ``економік~|економіці=``: alternatives (forms of one word, synonyms) that count as one keyword,
+    so an inflected word repeated in another form does not count twice.
 
 Names are in the article's language (en or uk), so a Ukrainian article gets "Росія" and "Дипломатія".
 """
@@ -19,6 +27,7 @@ from functools import cache
 
 from shared.enrichment.entities import EntityIndex, FoundEntity
 from shared.enrichment.gazetteer import PERSON, PLACE, TopicRule, gazetteer
+from shared.enrichment.tokens import UK_ENDINGS
 from shared.models.article import Topic
 
 MAX_ENTITY_TOPICS = 4
@@ -26,42 +35,114 @@ MAX_DERIVED = 8
 _LEAD_KINDS = frozenset({"country", "region"})
 
 
-_WORD_START_RE = re.compile(r"\b\w")
-_PREFIX = 3  # keywords are found by their first three letters, then compared in full
+_PREFIX = 3  # keywords are found by their first three letters, then compared in full (so none is shorter)
+_APOSTROPHES = ("’", "ʼ")  # both normalized to "'", as in the keywords
+_MARKER_RE = re.compile(r"[~*=]")
+_CASE_ENDING = "(?:" + "|".join(sorted(UK_ENDINGS, key=len, reverse=True)) + ")?"
+
+# One way to find a keyword: (literal head, whole word only, the alternatives a regex must match there
+# or None, the keyword entry it counts for, the topics it votes for).
+_Matcher = tuple[str, bool, tuple[str, ...] | None, str, tuple[str, ...]]
+
+
+def _pattern(alternative: str) -> str:
+    """The regex for one keyword alternative with ``~``/``*``/``=`` markers on any of its words."""
+    parts = []
+    for word in alternative.split(" "):
+        if word.endswith("~"):
+            parts.append(re.escape(word[:-1]) + _CASE_ENDING + r"(?!\w)")
+        elif word.endswith("*"):
+            parts.append(re.escape(word[:-1]) + r"\w*")
+        elif word.endswith("="):
+            parts.append(re.escape(word[:-1]) + r"(?!\w)")
+        else:  # a plain word: whole inside a phrase (a space follows it), a prefix at its end
+            parts.append(re.escape(word))
+    return " ".join(parts)
+
+
+def _common_start(words: list[str]) -> str:
+    """The longest start all ``words`` share (the first and the last in sorted order decide)."""
+    first, last = min(words), max(words)
+    length = 0
+    while length < len(first) and first[length] == last[length]:
+        length += 1
+    return first[:length]
 
 
 @cache
-def _keyword_index() -> dict[str, tuple[tuple[str, bool, tuple[str, ...]], ...]]:
-    """Keywords by their first letters: (keyword, whole word only, topics it votes for)."""
+def _keyword_index() -> dict[str, tuple[_Matcher, ...]]:
+    """Keyword alternatives by their first three letters, with the entry each counts for and its topics."""
     votes: dict[str, list[str]] = {}
     for rule in gazetteer().taxonomy:
         for keyword in rule.keywords:
             votes.setdefault(keyword, []).append(rule.id)
-    index: dict[str, list[tuple[str, bool, tuple[str, ...]]]] = {}
+    index: dict[str, list[_Matcher]] = {}
     for keyword, topic_ids in votes.items():
-        word = keyword.rstrip("=")
-        index.setdefault(word[:_PREFIX], []).append((word, keyword.endswith("="), tuple(topic_ids)))
+        topics = tuple(topic_ids)
+        patterns: dict[str, list[str]] = {}
+        for alternative in keyword.split("|"):
+            marker = _MARKER_RE.search(alternative)
+            if marker is None or (marker.group() == "=" and marker.end() == len(alternative)):
+                # The fast path: a plain prefix, or a whole word ("ппо="), compared with str.startswith.
+                word = alternative.rstrip("=")
+                index.setdefault(word[:_PREFIX], []).append((word, alternative.endswith("="), None, keyword, topics))
+            else:
+                patterns.setdefault(alternative[:_PREFIX], []).append(alternative)
+        for start, alternatives in patterns.items():
+            # Marked alternatives of one keyword that start alike share one regex (one candidate, one call),
+            # tried only where the text starts with the letters they all begin with ("російськ", "атак").
+            head = _common_start([_MARKER_RE.split(a, maxsplit=1)[0] for a in alternatives])
+            index.setdefault(start, []).append((head, False, tuple(alternatives), keyword, topics))
     return {k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()}
+
+
+@cache
+def _regex(alternatives: tuple[str, ...]) -> re.Pattern[str]:
+    """The regex for keyword alternatives, built on first use: compiling all up front would cost ~40 ms."""
+    return re.compile("|".join(_pattern(a) for a in alternatives))
+
+
+@cache
+def _start_re() -> re.Pattern[str]:
+    """Word starts followed by the first three letters of some keyword, captured (a lookahead, so
+    none is skipped). One scan in C, its branches grouped by first letter, instead of a Python step
+    per word: it keeps the scan cheap however many keywords the taxonomy has."""
+    by_first: dict[str, list[str]] = {}
+    for key in sorted(_keyword_index()):
+        by_first.setdefault(key[0], []).append(re.escape(key[1:]))
+    branches = (re.escape(first) + "(?:" + "|".join(rest) + ")" for first, rest in by_first.items())
+    return re.compile(r"\b(?=(" + "|".join(branches) + "))")
+
+
+def _normalize(text: str) -> str:
+    folded = text.casefold()
+    for apostrophe in _APOSTROPHES:
+        if apostrophe in folded:
+            folded = folded.replace(apostrophe, "'")
+    return " ".join(folded.split())
 
 
 def taxonomy_topics(text: str) -> list[TopicRule]:
     """Taxonomy topics the text is about, strongest first."""
     index = _keyword_index()
-    normalized = " ".join(text.casefold().replace("’", "'").split())
+    normalized = _normalize(text)
     hits: dict[str, set[str]] = {}
-    for start in _WORD_START_RE.finditer(normalized):
+    found: set[str] = set()  # keywords already seen: a repeated word needs no second regex match
+    for start in _start_re().finditer(normalized):
         position = start.start()
-        candidates = index.get(normalized[position : position + _PREFIX])
-        if not candidates:
-            continue
-        for word, whole, topic_ids in candidates:
-            if not normalized.startswith(word, position):
+        for head, whole, alternatives, keyword, topic_ids in index[start.group(1)]:
+            if not normalized.startswith(head, position):
                 continue
-            after = position + len(word)
-            if whole and after < len(normalized) and (normalized[after].isalnum() or normalized[after] == "_"):
-                continue
+            if alternatives is not None:
+                if keyword in found or _regex(alternatives).match(normalized, position) is None:
+                    continue
+            elif whole:
+                after = position + len(head)
+                if after < len(normalized) and (normalized[after].isalnum() or normalized[after] == "_"):
+                    continue
+            found.add(keyword)
             for topic_id in topic_ids:
-                hits.setdefault(topic_id, set()).add(word)
+                hits.setdefault(topic_id, set()).add(keyword)
     rules = [r for r in gazetteer().taxonomy if len(hits.get(r.id, ())) >= r.min_hits]
     return sorted(rules, key=lambda r: -len(hits[r.id]))
 
