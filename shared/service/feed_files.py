@@ -60,18 +60,20 @@ class FeedBuilder:
         # item that the consistent query below misses.
         manifest = self._table.get_feed_manifest(feed)
         version = manifest["version"] if manifest else 0
-        items, _ = self._table.query_newest(f"FEED#{feed}", self._size, consistent=True)
-        cards = [ArticleCard.model_validate_json(item["card"]) for item in items]
+        now = self._clock()
+        # The main feed also feeds the news sitemap (the last two days): one paged read serves both.
+        since = now - NEWS_WINDOW if feed == MAIN_FEED else None
+        newest = self._newest(feed, since)
+        cards = newest[: self._size]
         files = self._render(feed, cards)
         digest = hashlib.sha256()
         for _, body, _ in files.values():
             digest.update(hashlib.sha256(body).digest())
         etag = digest.hexdigest()
-        if feed == MAIN_FEED:
-            # The news sitemap follows the main feed but depends on the clock (last two days only),
-            # so it is written with the feed files and kept out of the etag.
-            now = self._clock()
-            sitemap = render_news_sitemap(self._recent_cards(now - NEWS_WINDOW), self._site.title, now=now)
+        if since is not None:
+            # The news sitemap depends on the clock (last two days only), so it is written with the
+            # feed files and kept out of the etag.
+            sitemap = render_news_sitemap(newest, self._site.title, now=now)
             files["news_sitemap"] = (NEWS_SITEMAP_KEY, sitemap, "application/xml; charset=utf-8")
         # Files are written even when nothing changed: a build that lost a race may have left older
         # files behind, and identical bytes change nothing. Only the manifest (and so FeedUpdated)
@@ -88,7 +90,7 @@ class FeedBuilder:
                     "version": version + 1,
                     "etag": etag,
                     "item_count": len(cards),
-                    "built_at": self._clock().isoformat(),
+                    "built_at": now.isoformat(),
                     "files": self._site.links(feed).model_dump(),
                 },
                 expected_version=version,
@@ -100,18 +102,19 @@ class FeedBuilder:
             raise  # another build committed other content; the retry renders the newest
         return Build(feed, version + 1, changed=True)
 
-    def _recent_cards(self, since: datetime) -> list[ArticleCard]:
-        """Main-feed cards published since ``since`` (at most the sitemap's 1000), newest first."""
+    def _newest(self, feed: str, since: datetime | None) -> list[ArticleCard]:
+        """The feed's newest cards: the static feed's size, and, when ``since`` is given, also every
+        card published since then (up to the sitemap's 1000), read in as few Queries as possible."""
+        page_size = self._size if since is None else max(self._size, SITEMAP_PAGE)
         cards: list[ArticleCard] = []
         start: str | None = None
-        while len(cards) < MAX_NEWS_URLS:
-            items, more = self._table.query_newest(f"FEED#{MAIN_FEED}", SITEMAP_PAGE, start, consistent=True)
-            page = [ArticleCard.model_validate_json(item["card"]) for item in items]
-            cards += [card for card in page if card.published_at >= since]
-            if not more or not page or page[-1].published_at < since:
-                break
+        while True:
+            items, more = self._table.query_newest(f"FEED#{feed}", page_size, start, consistent=True)
+            cards += [ArticleCard.model_validate_json(item["card"]) for item in items]
+            window_read = since is None or not cards or cards[-1].published_at < since or len(cards) >= MAX_NEWS_URLS
+            if not more or not items or (len(cards) >= self._size and window_read):
+                return cards
             start = items[-1]["sk"]
-        return cards[:MAX_NEWS_URLS]
 
     def _render(self, feed: str, cards: list[ArticleCard]) -> dict[str, tuple[str, bytes, str]]:
         # The feed's own timestamp comes from its content, so the same items give the same bytes.
