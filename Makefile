@@ -1,7 +1,8 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else composes them.
 SHELL := /bin/bash
-# The Lambda runtime is Python 3.11 (see docs/decisions.md): prefer that interpreter so assets ship bytecode.
-PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+# The Lambda runtime is Python 3.13 (see docs/decisions.md): the project builds and tests with that interpreter,
+# so assets ship bytecode Lambda can load. scripts/find_python.sh finds it (PATH, pyenv, /usr/bin) or says what is missing.
+PYTHON ?= $(shell scripts/find_python.sh 3.13)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
@@ -22,7 +23,9 @@ help:
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	@test -n "$(PYTHON)" || { echo "Python 3.13 is required (the Lambda runtime's version) and was not found: install it (e.g. pyenv install 3.13) or pass PYTHON=/path/to/python3.13"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "Python 3.13 is required, got " + sys.version.split()[0])'
+	@if test -x $(PY) && ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null; then echo "recreating $(VENV) for Python 3.13"; rm -rf $(VENV); fi
 	@command -v node >/dev/null || { echo "Node.js is required (the CDK synthesizes through jsii)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

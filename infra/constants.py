@@ -8,7 +8,7 @@ SERVICE = "newsroom"
 EVENT_SOURCE = "newsroom.pipeline"
 # Python version of the Lambda runtime. It matches the interpreter that builds and tests the project
 # so that assets ship compiled bytecode (see infra/staging.py): 3.5x faster imports at cold start.
-LAMBDA_RUNTIME_VERSION = "3.11"
+LAMBDA_RUNTIME_VERSION = "3.13"
 LAMBDA_ARCHITECTURE = "arm64"
 LOG_RETENTION_DAYS = 30
 POWERTOOLS_NAMESPACE = "Newsroom"

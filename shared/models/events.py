@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import ClassVar, Generic, TypeVar
+from typing import ClassVar, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -89,7 +89,7 @@ class FeedUpdated(EventData):
 DataT = TypeVar("DataT", bound=EventData)
 
 
-class Envelope(BaseModel, Generic[DataT]):
+class Envelope[DataT: EventData](BaseModel):
     """The EventBridge ``detail`` of every event on the bus."""
 
     metadata: EventMetadata
@@ -101,7 +101,7 @@ EVENT_TYPES: dict[str, type[EventData]] = {
 }
 
 
-def parse_bus_message(body: str, data_type: type[DataT]) -> Envelope[DataT]:
+def parse_bus_message[DataT: EventData](body: str, data_type: type[DataT]) -> Envelope[DataT]:
     """An SQS message body delivered by an EventBridge rule -> the typed envelope of its detail."""
     event = json.loads(body)
     detail_type = event.get("detail-type")

@@ -29,7 +29,7 @@ def test_function_matches_its_spec(synth, spec):
     _, function = synth.functions()[spec.name]
     props = function["Properties"]
     # THEN runtime, architecture, handler, size and tracing come from the spec and constants
-    assert props["Runtime"] == f"python{constants.LAMBDA_RUNTIME_VERSION}" == "python3.11"
+    assert props["Runtime"] == f"python{constants.LAMBDA_RUNTIME_VERSION}" == "python3.13"
     assert props["Architectures"] == ["arm64"]
     assert props["Handler"] == spec.handler
     assert props["MemorySize"] == spec.memory_mb
@@ -87,5 +87,5 @@ def test_layer_targets_the_function_runtime(synth):
     # GIVEN the dependency layer  WHEN it is read from the template
     _, layer = synth.one("AWS::Lambda::LayerVersion")
     # THEN it is declared for the same runtime and architecture as the functions
-    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.11"]
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
     assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
