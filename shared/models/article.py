@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
 
-from shared.models.common import ArticleKind, ArticleStatus
+from shared.models.common import ArticleKind, ArticleStatus, CorrectionKind
 
 
 class Author(BaseModel):
@@ -15,6 +15,27 @@ class Author(BaseModel):
     role: str | None = None
     bio: str | None = None
     avatar_url: str | None = None
+    url: str | None = Field(default=None, description="The author's page on the website.")
+
+
+def _byline(value: object) -> object:
+    return {"name": value} if isinstance(value, str) else value
+
+
+class Byline(BaseModel):
+    """An author as feeds carry it: name and, when known, the author's page."""
+
+    name: str
+    url: str | None = None
+
+
+class Correction(BaseModel):
+    """A dated note published with the article when an update corrects, clarifies or updates it."""
+
+    kind: CorrectionKind
+    text: str
+    revision: Annotated[int, Field(ge=2, description="The revision that carried the note.")]
+    published_at: AwareDatetime = Field(description="When the corrected revision went live.")
 
 
 class LeadImage(BaseModel):
@@ -22,6 +43,8 @@ class LeadImage(BaseModel):
     caption: str | None = None
     credit: str | None = None
     alt_text: str | None = None
+    width: int | None = None
+    height: int | None = None
     photographer: str | None = Field(default=None, description="Parsed from credit, e.g. 'Sefa Karacan'.")
     agency: str | None = Field(default=None, description="Parsed from credit, e.g. 'Anadolu'.")
     distributor: str | None = Field(default=None, description="Parsed from credit, e.g. 'Getty Images'.")
@@ -90,6 +113,7 @@ class Article(BaseModel):
     published_at: AwareDatetime | None = None
     updated_at: AwareDatetime
     rejection_reasons: list[str] = []
+    corrections: list[Correction] = Field(default=[], description="Oldest first.")
     # Enrichment (see shared.enrichment): present once the article is published.
     entities: Entities | None = None
     topics: list[Topic] = []
@@ -116,9 +140,10 @@ class ArticleCard(BaseModel):
     tags: list[str] = []
     language: str
     kind: ArticleKind = ArticleKind.ARTICLE
-    authors: list[str] = []
+    authors: list[Annotated[Byline, BeforeValidator(_byline)]] = []
     reading_time_minutes: int
     word_count: int
     published_at: datetime
     updated_at: datetime
     lead_image: LeadImage | None = None
+    corrections: list[Correction] = Field(default=[], description="Oldest first; shown with the item in feeds.")

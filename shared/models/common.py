@@ -84,6 +84,18 @@ class ArticleKind(StrEnum):
 
 
 class ArticleStatus(StrEnum):
-    RECEIVED = "received"
+    """An article's public state. Only ``published`` is visible to anonymous readers."""
+
+    RECEIVED = "received"  # accepted, not enriched yet (never published)
+    SCHEDULED = "scheduled"  # enriched, waiting for its publish_at (embargo)
     PUBLISHED = "published"
-    REJECTED = "rejected"
+    UNPUBLISHED = "unpublished"  # taken down; revisions kept, readers get 410
+    REJECTED = "rejected"  # its only revisions failed checks; never published
+
+
+class CorrectionKind(StrEnum):
+    """How an update is labelled for readers (a silent edit has no correction at all)."""
+
+    CORRECTION = "correction"
+    CLARIFICATION = "clarification"
+    UPDATE = "update"

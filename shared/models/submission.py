@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from shared.models.common import (
     ArticleKind,
+    CorrectionKind,
     ExternalId,
     Headline,
     HttpUrlStr,
@@ -34,6 +35,7 @@ class AuthorIn(BaseModel):
     role: ShortText | None = None
     bio: LongText | None = None
     avatar_url: HttpUrlStr | None = None
+    url: HttpUrlStr | None = Field(default=None, description="The author's page on the website.")
 
 
 class LeadImageIn(BaseModel):
@@ -43,6 +45,17 @@ class LeadImageIn(BaseModel):
     caption: LongText | None = None
     credit: ShortText | None = Field(default=None, examples=["Sefa Karacan/Anadolu via Getty Images"])
     alt_text: ShortText | None = None
+    width: Annotated[int, Field(ge=1, le=20_000)] | None = Field(default=None, description="Pixels.")
+    height: Annotated[int, Field(ge=1, le=20_000)] | None = Field(default=None, description="Pixels.")
+
+
+class CorrectionIn(BaseModel):
+    """A note for readers that comes with an update (``PUT``); an update without one is a silent edit."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: CorrectionKind
+    text: Annotated[LongText, Field(min_length=1)]
 
 
 class ArticleSubmission(BaseModel):
@@ -69,6 +82,9 @@ class ArticleSubmission(BaseModel):
     canonical_url: HttpUrlStr | None = None
     external_id: ExternalId | None = Field(
         default=None, description="The sender's own id; resending the same content with it is a no-op."
+    )
+    correction: CorrectionIn | None = Field(
+        default=None, description="Only with PUT: a correction, clarification or update note published with it."
     )
 
     @field_validator("tags")

@@ -51,7 +51,7 @@ def _entry(parent: ET.Element, card: ArticleCard, site_url: str) -> None:
         sub(entry, "link", attrs={"rel": "alternate", "type": "text/html", "href": link})
     sub(entry, "published", rfc3339(card.published_at))
     sub(entry, "updated", rfc3339(card.updated_at))
-    for name in unique_texts(card.authors):
+    for name in unique_texts(a.name for a in card.authors):
         author = sub(entry, "author")
         sub(author, "name", name)
     summary = optional_text(card.summary)

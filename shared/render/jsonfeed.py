@@ -62,7 +62,7 @@ def _item(card: ArticleCard) -> dict[str, object]:
             "image": safe_url(card.lead_image.url) if card.lead_image else None,
             "date_published": rfc3339(card.published_at),
             "date_modified": rfc3339(card.updated_at),
-            "authors": [{"name": name} for name in unique_texts(card.authors)],
+            "authors": [{"name": name} for name in unique_texts(a.name for a in card.authors)],
             "tags": unique_texts(card.tags),
             "language": optional_text(card.language),
             "_newsroom": extension,

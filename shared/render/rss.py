@@ -37,7 +37,7 @@ def _item(channel: ET.Element, card: ArticleCard) -> None:
     summary = optional_text(card.summary)
     if summary:
         sub(item, "description", html.escape(summary, quote=False))
-    for author in unique_texts(card.authors):
+    for author in unique_texts(a.name for a in card.authors):
         sub(item, "dc:creator", author)
     for tag in unique_texts(card.tags):
         sub(item, "category", tag)

@@ -84,7 +84,7 @@ def card_of(article: Article) -> ArticleCard:
         tags=article.tags,
         language=article.language,
         kind=article.kind,
-        authors=[a.name for a in article.authors],
+        authors=[{"name": a.name, "url": a.url} for a in article.authors],
         reading_time_minutes=article.reading_time_minutes or 1,
         word_count=article.word_count or 0,
         published_at=article.published_at,

@@ -164,7 +164,7 @@ def test_a_received_revision_is_published(service, publishing_table, buckets, re
         card = ArticleCard.model_validate(json.loads(entries[order]["card"]))
         assert (card.id, card.revision, card.slug, card.url) == (article_id, 1, article.slug, article.url)
         assert (card.headline, card.summary) == (article.headline, article.summary)
-        assert card.authors == ["Olena Kovalenko"]
+        assert [a.name for a in card.authors] == ["Olena Kovalenko"]
         assert (card.reading_time_minutes, card.word_count) == (1, 11)
         assert (card.published_at, card.updated_at) == (submitted_at, now)
 
