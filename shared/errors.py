@@ -50,3 +50,50 @@ class RevisionConflict(Exception):
 
 class SlugTaken(Exception):
     """The slug is claimed by another article."""
+
+
+class Gone(DomainError):
+    """The article existed and was taken down (RFC 9110 410)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail=detail, status=410, title="Gone")
+
+
+class PreconditionRequired(DomainError):
+    def __init__(self, detail: str, header: str = "if-match") -> None:
+        super().__init__(
+            detail=detail,
+            status=428,
+            title="Precondition required",
+            errors=[FieldProblem(header, detail, "precondition_required")],
+        )
+
+
+class PreconditionFailed(DomainError):
+    def __init__(self, detail: str, current_revision: int, header: str = "if-match") -> None:
+        super().__init__(
+            detail=detail,
+            status=412,
+            title="Precondition failed",
+            errors=[FieldProblem(header, detail, "stale")],
+        )
+        self.current_revision = current_revision
+
+
+class Unauthorized(DomainError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail=detail, status=401, title="Unauthorized")
+
+
+class Forbidden(DomainError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail=detail, status=403, title="Forbidden")
+
+
+class UnprocessableRequest(DomainError):
+    """Well-formed but not acceptable as a whole (e.g. an Idempotency-Key reused with another body)."""
+
+    def __init__(self, detail: str, field_name: str, type_: str) -> None:
+        super().__init__(
+            detail=detail, status=422, title="Unprocessable request", errors=[FieldProblem(field_name, detail, type_)]
+        )

@@ -1,40 +1,93 @@
-"""Runtime settings, read once from the environment at cold start and validated.
+"""Settings: one model per function, every field required, read once from the environment at cold start.
 
-Logic never reads ``os.environ``; handlers build a settings object at import time and pass it down.
+Each field is the environment variable of the same name (upper case, as Lambda shows them). A function
+deployed without one of its variables fails at import with the name of what is missing, instead of
+failing later, far from the cause. Logic never reads ``os.environ``: handlers build their settings with
+:func:`load` and pass values down. An infra test checks that each function's environment in the
+synthesized template satisfies its model.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from typing import Annotated, Self
+from typing import Annotated
 
+from aws_lambda_env_modeler import get_environment_variables
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.models.site import SiteIdentity
+
 ResourceName = Annotated[str, Field(min_length=1, max_length=255)]
+Url = Annotated[str, Field(pattern=r"^https?://[^\s]+$")]
+Arn = Annotated[str, Field(pattern=r"^arn:[^\s]+$")]
 
 
-class Settings(BaseModel):
-    """Every setting a function may need. Each field maps to an upper-case environment variable."""
-
+class _Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    table_name: ResourceName = "newsroom-articles"
-    documents_bucket: ResourceName = "newsroom-documents"
-    site_bucket: ResourceName = "newsroom-site"
-    event_bus_name: ResourceName = "newsroom-events"
-    event_source: str = "newsroom.pipeline"
-    # Public base URL of the site bucket (CloudFront in AWS, /site/ on the local runtime).
-    site_base_url: str = "http://127.0.0.1:8000/site"
-    # Base URL of the newsroom's website, used to build an article's public link without canonical_url.
-    website_url: str = "https://news.example.org"
-    site_title: str = "Newsroom News Feed"
-    max_body_bytes: Annotated[int, Field(ge=1024, le=6_000_000)] = 262_144
-    powertools_metrics_namespace: str = "Newsroom"
-    static_feed_size: Annotated[int, Field(ge=1, le=500)] = 50
+    POWERTOOLS_SERVICE_NAME: ResourceName
+    POWERTOOLS_METRICS_NAMESPACE: ResourceName
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
-        env = os.environ if environ is None else environ
-        values = {name: env[name.upper()] for name in cls.model_fields if name.upper() in env}
-        return cls.model_validate(values)
+
+class _TableAndDocuments(_Settings):
+    TABLE_NAME: ResourceName
+    DOCUMENTS_BUCKET: ResourceName
+    WEBSITE_URL: Url
+
+
+class _Scheduling(BaseModel):
+    """Where one-time publication schedules go (EventBridge Scheduler) and what they may do."""
+
+    SCHEDULE_GROUP: ResourceName
+    SCHEDULE_TARGET_ARN: Arn
+    SCHEDULE_ROLE_ARN: Arn
+    SCHEDULE_DLQ_ARN: Arn
+
+
+class _Bus(BaseModel):
+    EVENT_BUS_NAME: ResourceName
+    EVENT_SOURCE: ResourceName
+
+
+class ApiSettings(_TableAndDocuments, _Scheduling):
+    """The HTTP API: articles, feeds, sitemaps; editorial writes."""
+
+    SITE_BASE_URL: Url
+    PUBLISHER_NAME: Annotated[str, Field(min_length=1, max_length=200)]
+    PUBLISHER_LOGO_URL: Url
+    DEFAULT_IMAGE_URL: Url
+    AUTHOR_URL_PATTERN: Annotated[str, Field(pattern=r"^https?://[^\s]*\{slug\}[^\s]*$")]
+    TOKEN_ISSUER: Url
+    TOKEN_AUDIENCE: Annotated[str, Field(min_length=1, max_length=255)]
+    JWKS_URL: Url
+
+    def identity(self) -> SiteIdentity:
+        return SiteIdentity(
+            publisher_name=self.PUBLISHER_NAME,
+            website_url=self.WEBSITE_URL.rstrip("/"),
+            site_base_url=self.SITE_BASE_URL.rstrip("/"),
+            publisher_logo_url=self.PUBLISHER_LOGO_URL,
+            default_image_url=self.DEFAULT_IMAGE_URL,
+            author_url_pattern=self.AUTHOR_URL_PATTERN,
+        )
+
+
+class RelaySettings(_Settings, _Bus):
+    """The stream relay: committed head changes become events."""
+
+    SITE_BASE_URL: Url
+
+
+class EnrichSettings(_TableAndDocuments, _Scheduling):
+    """Enrichment and publication of accepted revisions."""
+
+
+class ReconcileSettings(_Settings, _Bus):
+    """The reconciler: due schedules and stranded work."""
+
+    TABLE_NAME: ResourceName
+    SCHEDULE_GROUP: ResourceName
+
+
+def load[S: BaseModel](model: type[S]) -> S:
+    """The function's settings from its environment (validated once per process; raises naming each missing)."""
+    return get_environment_variables(model=model)

@@ -1,45 +1,86 @@
-"""ArticleSubmitted (via SQS) -> enrich and publish the revision. Partial batch failures reported."""
+"""ArticleSubmitted (via SQS) -> enrich and commit the revision. Partial batch failures reported.
+
+Messages are parsed with Powertools' parser models on the BatchProcessor (the SQS record, its body the
+EventBridge event, its detail our envelope). A message that fails is made visible again after an
+exponential backoff rather than the queue's long visibility timeout; the queue's redrive policy allows
+enough receives that passing faults never reach the dead-letter queue (see docs/decisions.md).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel, SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Json
 
-from shared.models.events import ArticleSubmitted, parse_bus_message
+from shared.models.events import ArticleSubmitted, Envelope
 from shared.observability import observability
 from shared.service.publishing import PublishingService
-from shared.settings import Settings
+from shared.settings import EnrichSettings, load
 from shared.store.blobs import BlobStore
+from shared.store.queue import RetryQueue
+from shared.store.scheduler import Schedules
 from shared.store.table import ArticleTable
 
-SETTINGS = Settings.from_env()
-obs = observability(SETTINGS.powertools_metrics_namespace)
+SETTINGS = load(EnrichSettings)
+obs = observability(SETTINGS.POWERTOOLS_METRICS_NAMESPACE)
 logger, metrics = obs.logger, obs.metrics
-processor = BatchProcessor(event_type=EventType.SQS)
+
+
+class SubmittedEvent(EventBridgeModel):
+    detail: Envelope[ArticleSubmitted]
+
+
+class SubmittedRecord(SqsRecordModel):
+    body: Json[SubmittedEvent]
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    publishing: PublishingService
+    retries: RetryQueue
 
 
 @cache
-def _service() -> PublishingService:
-    return PublishingService(
-        ArticleTable(SETTINGS.table_name), BlobStore(SETTINGS.documents_bucket), SETTINGS.website_url
+def default_dependencies() -> Dependencies:
+    schedules = Schedules(
+        SETTINGS.SCHEDULE_GROUP, SETTINGS.SCHEDULE_TARGET_ARN, SETTINGS.SCHEDULE_ROLE_ARN, SETTINGS.SCHEDULE_DLQ_ARN
     )
+    service = PublishingService(
+        ArticleTable(SETTINGS.TABLE_NAME), BlobStore(SETTINGS.DOCUMENTS_BUCKET), schedules, SETTINGS.WEBSITE_URL
+    )
+    return Dependencies(publishing=service, retries=RetryQueue())
 
 
-def enrich_record(record: SQSRecord) -> None:
-    message = parse_bus_message(record.body, ArticleSubmitted)
-    logger.set_correlation_id(message.metadata.correlation_id)
-    logger.append_keys(article_id=message.data.article_id)
-    result = _service().process(message.data.article_id, message.data.revision)
-    logger.info("article processed", extra={"outcome": result.outcome.value, "revision": message.data.revision})
-    metrics.add_metric(name=f"Articles{result.outcome.value.title()}", unit="Count", value=1)
+def enrich(event: dict[str, Any], context: LambdaContext, deps: Dependencies) -> PartialItemFailureResponse:
+    """The handler's body, with its dependencies passed in (handler unit tests pass fakes)."""
+
+    def process(record: SubmittedRecord) -> None:
+        message = record.body.detail
+        logger.set_correlation_id(message.metadata.correlation_id)
+        logger.append_keys(article_id=message.data.article_id, revision=message.data.revision)
+        try:
+            result = deps.publishing.process(message.data.article_id, message.data.revision)
+        except Exception:
+            receives = int(record.attributes.ApproximateReceiveCount)
+            try:
+                deps.retries.back_off(record.eventSourceARN, record.receiptHandle, receives)
+            except Exception:  # the queue's own visibility timeout still brings it back
+                logger.warning("could not delay the retry", exc_info=True)
+            raise
+        logger.info("revision processed", extra={"outcome": result.outcome.value})
+        metrics.add_metric(name=f"Revisions{result.outcome.value.title()}", unit="Count", value=1)
+
+    processor = BatchProcessor(event_type=EventType.SQS, model=SubmittedRecord)
+    return process_partial_response(event=event, record_handler=process, processor=processor, context=context)
 
 
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=enrich_record, processor=processor, context=context)
+    return enrich(event, context, default_dependencies())

@@ -1,73 +1,97 @@
-"""DynamoDB stream -> EventBridge: announce each committed head change (transactional outbox).
+"""DynamoDB stream -> EventBridge: announce each committed head change (the transactional outbox).
 
-The batch's events are published together (10 per PutEvents call) before Powertools reports the
-records, so a burst of changes costs a few calls instead of one per record; the records whose
-events EventBridge did not accept are reported as failures and retried from there.
+Records are parsed with Powertools' DynamoDB stream model. The batch's events are published together
+(10 per PutEvents call) before the records are reported, so a burst of changes costs a few calls; the
+records whose events EventBridge refused are reported as failures and Lambda retries from there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.parser.models.dynamodb import DynamoDBStreamRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.models.events import FeedFiles
+from shared.models.feed import feed_path
 from shared.observability import observability
-from shared.service.relay import announce
-from shared.settings import Settings
+from shared.service.relay import Publisher, announce
+from shared.settings import RelaySettings, load
 from shared.store.bus import EventBus
-from shared.store.table import from_item
+from shared.store.items import ArticleHead, head_from_item
 
-SETTINGS = Settings.from_env()
-obs = observability(SETTINGS.powertools_metrics_namespace)
+SETTINGS = load(RelaySettings)
+obs = observability(SETTINGS.POWERTOOLS_METRICS_NAMESPACE)
 logger, metrics = obs.logger, obs.metrics
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-_not_accepted: set[str] = set()
 
 
 class EventsNotAccepted(Exception):
     """EventBridge refused this record's events; Lambda retries from this record."""
 
 
+@dataclass(frozen=True)
+class Dependencies:
+    bus: Publisher
+    links: Callable[[str], FeedFiles]
+
+
+def feed_links(site_base_url: str) -> Callable[[str], FeedFiles]:
+    base = site_base_url.rstrip("/")
+
+    def links(feed: str) -> FeedFiles:
+        folder = f"{base}/{feed_path(feed)}"
+        return FeedFiles(feed=feed, json_feed=f"{folder}/feed.json", rss=f"{folder}/rss.xml", atom=f"{folder}/atom.xml")
+
+    return links
+
+
 @cache
-def _bus() -> EventBus:
-    return EventBus(SETTINGS.event_bus_name, SETTINGS.event_source)
+def default_dependencies() -> Dependencies:
+    return Dependencies(EventBus(SETTINGS.EVENT_BUS_NAME, SETTINGS.EVENT_SOURCE), feed_links(SETTINGS.SITE_BASE_URL))
 
 
-def _image(record: dict[str, Any], name: str) -> dict[str, Any] | None:
-    image = record["dynamodb"].get(name)
-    return from_item(image) if image else None
+def _head(image: Any) -> ArticleHead | None:
+    if not isinstance(image, dict) or image.get("entity") != "article":
+        return None
+    return head_from_item(image)
 
 
-def confirm_record(record: DynamoDBRecord) -> None:
-    if record.dynamodb is not None and record.dynamodb.sequence_number in _not_accepted:
-        raise EventsNotAccepted(record.dynamodb.sequence_number)
+def relay(event: dict[str, Any], context: LambdaContext, deps: Dependencies) -> PartialItemFailureResponse:
+    """The handler's body: parse every record, publish the batch's events, report the refused records."""
+    records = [DynamoDBStreamRecordModel.model_validate(r) for r in event.get("Records", [])]
+    changes = {r.dynamodb.SequenceNumber: (_head(r.dynamodb.NewImage), _head(r.dynamodb.OldImage)) for r in records}
+    by_change, refused = announce(changes, deps.bus, deps.links)
+    published = 0
+    for sequence, events in by_change.items():
+        if sequence in refused:
+            continue
+        new = changes[sequence][0]
+        for outgoing in events:
+            published += 1
+            logger.info(
+                "event published",
+                extra={"detail_type": outgoing.detail_type, "article_id": new.id if new else None,
+                       "correlation_id": new.change.correlation_id if new else None},
+            )  # fmt: skip
+    if published:
+        metrics.add_metric(name="EventsPublished", unit="Count", value=published)
+    if refused:
+        metrics.add_metric(name="EventsRefused", unit="Count", value=len(refused))
+
+    def confirm(record: DynamoDBStreamRecordModel) -> None:
+        if record.dynamodb.SequenceNumber in refused:
+            raise EventsNotAccepted(record.dynamodb.SequenceNumber)
+
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams, model=DynamoDBStreamRecordModel)
+    return process_partial_response(event=event, record_handler=confirm, processor=processor, context=context)
 
 
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    records = event.get("Records", [])
-    changes = {r["dynamodb"]["SequenceNumber"]: (_image(r, "NewImage"), _image(r, "OldImage")) for r in records}
-    by_change, failed = announce(changes, _bus())
-    _not_accepted.clear()
-    _not_accepted.update(failed)
-    published = 0
-    for record in records:
-        key = record["dynamodb"]["SequenceNumber"]
-        if key in failed:
-            continue
-        correlation_id = (changes[key][0] or {}).get("correlation_id")
-        for outgoing in by_change[key]:
-            published += 1
-            logger.info(
-                "event published",
-                extra={"detail_type": outgoing.detail_type, "keys": record["dynamodb"].get("Keys"),
-                       "correlation_id": correlation_id},
-            )  # fmt: skip
-    if published:
-        metrics.add_metric(name="EventsPublished", unit="Count", value=published)
-    return process_partial_response(event=event, record_handler=confirm_record, processor=processor, context=context)
+    return relay(event, context, default_dependencies())

@@ -114,6 +114,14 @@ class Article(BaseModel):
     updated_at: AwareDatetime
     rejection_reasons: list[str] = []
     corrections: list[Correction] = Field(default=[], description="Oldest first.")
+    # Editorial state (present for the CMS; anonymous readers only ever see published articles).
+    live_revision: int | None = Field(default=None, description="The revision readers see or would see.")
+    revision_status: str | None = Field(
+        default=None, description="With ?revision=N: pending, rejected, superseded, or the article's state."
+    )
+    publish_at: AwareDatetime | None = Field(default=None, description="Requested publication time (embargo).")
+    unpublished_at: AwareDatetime | None = None
+    unpublish_reason: str | None = None
     # Enrichment (see shared.enrichment): present once the article is published.
     entities: Entities | None = None
     topics: list[Topic] = []

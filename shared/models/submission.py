@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
@@ -26,6 +26,8 @@ from shared.models.common import (
 MAX_BODY_HTML_CHARS = 200_000
 # Archive imports may backdate; anything older is a typo (and would break the feed's time order).
 EARLIEST_PUBLISH_AT = datetime(1900, 1, 1, tzinfo=UTC)
+# An embargo is hours or days; a year ahead is the limit (further is a typo, and schedules must be kept).
+MAX_EMBARGO = timedelta(days=366)
 
 
 class AuthorIn(BaseModel):
@@ -76,8 +78,8 @@ class ArticleSubmission(BaseModel):
     kind: ArticleKind = ArticleKind.ARTICLE
     publish_at: AwareDatetime | None = Field(
         default=None,
-        description="When the article counts as published. A past value backdates it; "
-        "a future one (embargo) is not supported yet and is rejected.",
+        description="When the article counts as published. A past value backdates it (archive imports: "
+        "published now, dated and ordered by this time); a future one schedules it (embargo; publisher role).",
     )
     canonical_url: HttpUrlStr | None = None
     external_id: ExternalId | None = Field(
@@ -100,8 +102,8 @@ class ArticleSubmission(BaseModel):
     def _publishable_time(cls, value: datetime | None) -> datetime | None:
         if value is None:
             return value
-        if value > utcnow():
-            raise ValueError("must not be in the future: scheduled (embargoed) publication is not supported yet")
         if value < EARLIEST_PUBLISH_AT:
             raise ValueError(f"must not be before {EARLIEST_PUBLISH_AT.date().isoformat()} (a mistyped year?)")
+        if value > utcnow() + MAX_EMBARGO:
+            raise ValueError(f"must not be more than {MAX_EMBARGO.days} days ahead (a mistyped year?)")
         return value

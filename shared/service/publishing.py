@@ -1,96 +1,121 @@
-"""Enrich a submitted revision and publish it: one S3 document, one guarded DynamoDB transaction.
+"""Enrich an accepted revision and commit what it means: published, updated, scheduled or rejected.
 
-Idempotent by construction: the transaction only commits while the head still says "this revision,
-received". A redelivered message finds the revision published and does nothing.
+One attempt costs: the head (GetItem), the submission (S3 GET; plus the previous live one for an
+update, to name the changed fields), the newest entries of the language's feed index (one Query that
+serves both near-duplicates and related articles), a slug claim on first publication, the tag
+entries (one BatchWriteItem), a schedule for an embargo, and one conditional write of the head.
+
+Idempotent by construction: the head is replaced only if its version is the one read and the revision
+is still unprocessed, so a redelivered message finds it processed and does nothing, and an enrichment
+of revision N that finishes after N+1 was accepted never publishes N.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from shared.enrichment.analyze import analyze
-from shared.enrichment.fingerprint import NEAR_DUPLICATE_BITS, content_fingerprint, hamming, simhash, simhash_bands
+from shared.enrichment.fingerprint import NEAR_DUPLICATE_BITS, content_fingerprint, hamming, simhash
 from shared.enrichment.related import index_keys, relatedness
 from shared.enrichment.slug import numbered, slugify
 from shared.enrichment.text import excerpt, html_to_text, reading_time_minutes, word_count
-from shared.errors import RevisionConflict, SlugTaken
-from shared.models.article import Article, ArticleCard
+from shared.errors import RevisionConflict
+from shared.models.article import ArticleCard, Author, Byline, Correction, LeadImage
 from shared.models.common import ArticleStatus, utcnow
-from shared.models.feed import feeds_for
-from shared.models.stored import StoredSubmission, document_key
-from shared.service.articles import authors, lead_image
-from shared.store.blobs import json_document
-from shared.store.table import IndexedItem, Publication, json_attribute
+from shared.models.stored import SanitizedSubmission, StoredSubmission
+from shared.service.feednames import feeds_for, language_feed
+from shared.service.heads import COMMIT_ATTEMPTS, HeadStore, change, commit, successor
+from shared.store.items import ArticleHead, ChangeType, Enrichment, FeedEntry, TagEntry
+from shared.store.scheduler import DuePublication, schedule_name
+from shared.store.table import FeedWindow
 
-MAX_SLUG_ATTEMPTS = 20
-DEFAULT_LANGUAGE = "en"
-UNDETERMINED = "und"  # BCP 47 for "language not determined"
-MAX_RELATED = 5
-RELATED_KEYS_QUERIED = 4
-RELATED_CANDIDATES_PER_KEY = 25
-NEAR_DUPLICATE_CANDIDATES_PER_BAND = 20
-# 8 bands of 8 bits: a one- or two-word edit of 300 words keeps at least one band intact almost always
-# (4 bands miss ~15-20% of such edits); chance band matches are filtered by the Hamming distance.
-NEAR_DUPLICATE_BANDS = 8
+MAX_SLUG_ATTEMPTS: Final = 20
+DEFAULT_LANGUAGE: Final = "en"
+UNDETERMINED: Final = "und"  # BCP 47 for "language not determined"
+MAX_RELATED: Final = 5
+CANDIDATES: Final = 100  # newest articles of the language compared for duplicates and "Read more"
+SCHEDULE_LEAD: Final = timedelta(seconds=2)  # closer than this to its time, publish now rather than schedule
+# Submission fields whose change is named in ArticleUpdated (what readers and partners can see).
+_WATCHED_FIELDS: Final = (
+    "headline",
+    "body_html",
+    "summary",
+    "authors",
+    "lead_image",
+    "section",
+    "tags",
+    "language",
+    "kind",
+    "canonical_url",
+)
 
 
-class PublishingTable(Protocol):
-    def get_head(self, article_id: str) -> dict[str, Any] | None: ...
-    def get_fingerprint(self, fingerprint: str) -> dict[str, Any] | None: ...
-    def get_slug_owner(self, slug: str) -> str | None: ...
-    def query_newest(
-        self, pk: str, limit: int, start_after: str | None = None, *, consistent: bool = False
-    ) -> tuple[list[dict[str, Any]], bool]: ...
-    def publish(self, publication: Publication) -> None: ...
-    def reject(self, article_id: str, revision: int, updates: dict[str, Any]) -> None: ...
+class PublishingTable(HeadStore, Protocol):
+    def feed_entries(self, feed: str, window: FeedWindow) -> tuple[list[FeedEntry], bool]: ...
+    def claim_slug(self, slug: str, article_id: str) -> bool: ...
+    def put_tag_entries(self, entries: Sequence[TagEntry]) -> None: ...
 
 
 class Documents(Protocol):
     def get_json(self, key: str) -> Any: ...
-    def put_bytes(self, key: str, body: bytes, content_type: str, cache_control: str | None = None) -> None: ...
+
+
+class ScheduleWriter(Protocol):
+    def ensure(self, name: str, due: DuePublication) -> None: ...
+    def cancel(self, name: str) -> None: ...
 
 
 class Outcome(StrEnum):
     PUBLISHED = "published"
+    UPDATED = "updated"
+    SCHEDULED = "scheduled"
     REJECTED = "rejected"
+    PROCESSED = "processed"  # enriched while taken down: live again only on restore
     SKIPPED = "skipped"  # already done, or superseded by a newer revision
 
 
 @dataclass(frozen=True)
 class Result:
     outcome: Outcome
-    article: Article | None = None
+    head: ArticleHead | None = None
 
 
-def sort_key(published_at: datetime, article_id: str) -> str:
-    """Feed order: newest first by time, ties broken by id; lexicographic == chronological."""
-    return published_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") + "#" + article_id
+@dataclass(frozen=True)
+class _Analysis:
+    """Everything derived from one revision's content (computed once per attempt loop)."""
+
+    submission: SanitizedSubmission
+    stored: StoredSubmission
+    enrichment: Enrichment | None  # None when the revision is rejected
+    reasons: list[str]
 
 
-def card_of(article: Article) -> ArticleCard:
-    assert article.slug and article.url and article.published_at  # set for every published article
-    return ArticleCard(
-        id=article.id,
-        revision=article.revision,
-        headline=article.headline,
-        slug=article.slug,
-        summary=article.summary,
-        url=article.url,
-        section=article.section,
-        tags=article.tags,
-        language=article.language,
-        kind=article.kind,
-        authors=[{"name": a.name, "url": a.url} for a in article.authors],
-        reading_time_minutes=article.reading_time_minutes or 1,
-        word_count=article.word_count or 0,
-        published_at=article.published_at,
-        updated_at=article.updated_at,
-        lead_image=article.lead_image,
+def lead_image(submission: SanitizedSubmission) -> LeadImage | None:
+    from shared.enrichment.credits import parse_credit  # noqa: PLC0415 - used only with an image
+
+    image = submission.lead_image
+    if image is None:
+        return None
+    parts = parse_credit(image.credit)
+    return LeadImage(
+        url=image.url,
+        caption=image.caption,
+        credit=image.credit,
+        alt_text=image.alt_text,
+        width=image.width,
+        height=image.height,
+        photographer=parts.photographer,
+        agency=parts.agency,
+        distributor=parts.distributor,
     )
+
+
+def authors(submission: SanitizedSubmission) -> list[Author]:
+    return [Author(**a.model_dump()) for a in submission.authors]
 
 
 class PublishingService:
@@ -98,183 +123,247 @@ class PublishingService:
         self,
         table: PublishingTable,
         documents: Documents,
+        schedules: ScheduleWriter,
         website_url: str,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._table = table
         self._documents = documents
+        self._schedules = schedules
         self._website_url = website_url.rstrip("/")
         self._clock = clock
 
     def process(self, article_id: str, revision: int) -> Result:
-        head = self._table.get_head(article_id)
-        if head is None:
-            # Events echo committed writes, so this is a consistency bug: fail and let it retry/DLQ.
-            raise LookupError(f"article {article_id} has no head")
-        if head["revision"] != revision or head["status"] != ArticleStatus.RECEIVED:
-            return Result(Outcome.SKIPPED)
-        stored = StoredSubmission.model_validate(self._documents.get_json(head["submission_key"]))
+        analysis: _Analysis | None = None
+        for _ in range(COMMIT_ATTEMPTS):
+            head = self._table.get_head(article_id)
+            if head is None:
+                # Events echo committed writes, so this is a consistency bug: fail and let it retry/DLQ.
+                raise LookupError(f"article {article_id} has no head")
+            if head.revision != revision or head.processed_revision >= revision:
+                return Result(Outcome.SKIPPED)
+            if analysis is None:
+                analysis = self._analyze(head)
+            new, outcome = self._decide(head, analysis)
+            self._prepare(new)
+            if commit(self._table, new, head.version):
+                if head.schedule_name and head.schedule_name != new.schedule_name:
+                    self._schedules.cancel(head.schedule_name)  # superseded; a late fire would find nothing
+                return Result(outcome, new)
+        raise RevisionConflict(f"{article_id} r{revision} kept changing under enrichment; retrying")
+
+    # ------------------------------------------------------------------------------------- analysis
+    def _analyze(self, head: ArticleHead) -> _Analysis:
+        stored = StoredSubmission.model_validate(self._documents.get_json(head.submission_key))
         sub = stored.submission
         text = html_to_text(sub.body_html)
         words = word_count(text)
         if words == 0:
-            return self._reject(article_id, revision, ["body_html has no readable text"])
-
-        published_at = sub.publish_at or stored.submitted_at
+            return _Analysis(sub, stored, None, ["body_html has no readable text"])
         analysis = analyze(
             text,
             sub.body_html,
             declared_language=sub.language,
-            published_at=published_at,
+            published_at=sub.publish_at or stored.submitted_at,
             tags=sub.tags,
             kind=sub.kind.value,
         )
         detected = analysis.detected_language if analysis.detected_language != UNDETERMINED else None
         language = sub.language or detected or DEFAULT_LANGUAGE
-        fingerprint = content_fingerprint(text)
-        near_hash = simhash(text)
-        bands = simhash_bands(near_hash, NEAR_DUPLICATE_BANDS)
+        fingerprint, near = content_fingerprint(text), simhash(text)
         keys = index_keys(analysis, sub.tags)
-        duplicate_of = self._duplicate_of(article_id, fingerprint, near_hash, bands)
-        related = self._related(article_id, keys, exclude=duplicate_of)
-        now = self._clock()
-        base = Article(
-            id=article_id,
-            revision=revision,
-            status=ArticleStatus.PUBLISHED,
-            headline=sub.headline,
-            body_html=sub.body_html,
+        duplicate_of, related = self._neighbours(head.id, language, fingerprint, near, keys)
+        enrichment = Enrichment(
+            revision=stored.revision,
             summary=sub.summary or excerpt(text),
-            authors=authors(sub),
-            lead_image=lead_image(sub),
-            section=sub.section,
-            tags=sub.tags,
-            language=language,
-            kind=sub.kind,
-            canonical_url=sub.canonical_url,
-            external_id=sub.external_id,
             word_count=words,
             reading_time_minutes=reading_time_minutes(words, language),
-            submitted_at=stored.submitted_at,
-            published_at=published_at,
-            updated_at=now,
+            language=language,
+            detected_language=analysis.detected_language,
             entities=analysis.entities,
             topics=analysis.topics,
             quotes=analysis.quotes,
             key_developments=analysis.key_developments,
             dates=analysis.dates,
-            detected_language=analysis.detected_language,
             warnings=analysis.warnings,
             fingerprint=fingerprint,
+            simhash=f"{near:016x}",
+            index_keys=keys,
             duplicate_of=duplicate_of,
             related=related,
         )
-        order = sort_key(published_at, article_id)
-        feeds = feeds_for(base.section, language, base.tags)
-        slug_base = slugify(sub.headline)
-        attempt = 0
-        while True:
-            # Look before writing: a taken slug costs one read, not a document and a transaction.
-            attempt, slug = self._free_slug(slug_base, article_id, attempt + 1)
-            article = base.model_copy(
-                update={
-                    "slug": slug,
-                    "url": sub.canonical_url or f"{self._website_url}/{base.section}/{slug}",
-                }
+        return _Analysis(sub, stored, enrichment, [])
+
+    def _neighbours(
+        self, article_id: str, language: str, fingerprint: str, near: int, keys: list[str]
+    ) -> tuple[str | None, list[str]]:
+        """Near-duplicate and related articles among the newest of the same language (one Query)."""
+        entries, _ = self._table.feed_entries(language_feed(language), FeedWindow(limit=CANDIDATES))
+        duplicate: tuple[int, str] | None = None
+        scores: list[tuple[float, str, str]] = []
+        for entry in entries:
+            if entry.article_id == article_id or entry.signature is None:
+                continue
+            signature = entry.signature
+            distance = 0 if signature.fingerprint == fingerprint[:16] else hamming(near, int(signature.simhash, 16))
+            if distance <= NEAR_DUPLICATE_BITS and (duplicate is None or distance < duplicate[0]):
+                duplicate = (distance, entry.article_id)
+            score = relatedness(keys, signature.keys)
+            if score > 0:
+                scores.append((score, entry.sort_key, entry.article_id))
+        duplicate_of = duplicate[1] if duplicate else None
+        ranked = [a for _, _, a in sorted(scores, reverse=True) if a != duplicate_of]
+        return duplicate_of, ranked[:MAX_RELATED]
+
+    # ------------------------------------------------------------------------------------- decision
+    def _decide(self, head: ArticleHead, analysis: _Analysis) -> tuple[ArticleHead, Outcome]:
+        now = self._clock()
+        revision = analysis.stored.revision
+        if analysis.enrichment is None:
+            return self._rejected(head, analysis, now), Outcome.REJECTED
+        sub = analysis.submission
+        embargoed = sub.publish_at is not None and sub.publish_at > now + SCHEDULE_LEAD
+        if head.status is ArticleStatus.UNPUBLISHED:
+            outcome, status = Outcome.PROCESSED, ArticleStatus.UNPUBLISHED
+        elif head.status is ArticleStatus.PUBLISHED:
+            outcome, status = Outcome.UPDATED, ArticleStatus.PUBLISHED
+        elif embargoed:
+            outcome, status = Outcome.SCHEDULED, ArticleStatus.SCHEDULED
+        else:
+            outcome, status = Outcome.PUBLISHED, ArticleStatus.PUBLISHED
+        enrichment = analysis.enrichment
+        published_at = head.published_at
+        if published_at is None or status is ArticleStatus.SCHEDULED:
+            published_at = sub.publish_at or head.accepted_at  # first publication (or its planned time)
+        slug, url = self._slug_and_url(head, sub)
+        corrections = list(head.corrections)
+        if sub.correction is not None and outcome in (Outcome.UPDATED, Outcome.PROCESSED):
+            corrections.append(
+                Correction(kind=sub.correction.kind, text=sub.correction.text, revision=revision, published_at=now)
             )
-            body = json_document(article.model_dump(mode="json"))
-            key = document_key(article_id, revision, body)
-            self._documents.put_bytes(key, body, "application/json")
-            card = json_attribute(card_of(article).model_dump(mode="json"))
-            entries = [IndexedItem(f"FEED#{feed}", order, {"id": article_id, "card": card}) for feed in feeds]
-            entries += [IndexedItem(f"INDEX#{k}", order, {"id": article_id, "keys": keys}) for k in keys]
-            entries += [
-                IndexedItem(f"SIMHASH#{band}", order, {"id": article_id, "simhash": f"{near_hash:016x}"})
-                for band in bands
-            ]
-            publication = Publication(
-                article_id=article_id,
-                revision=revision,
-                head_updates={
-                    "status": ArticleStatus.PUBLISHED.value,
-                    "document_key": key,
-                    "published_at": published_at.isoformat(),
-                    "updated_at": now.isoformat(),
-                    "url": article.url,
-                    "headline": article.headline,
-                    "section": article.section,
-                    "language": language,
-                    "kind": article.kind.value,
-                    "tags": article.tags,
-                    "feeds": feeds,
-                    "feed_sort": order,
-                    "duplicate_of": duplicate_of,
-                },
-                slug=slug,
-                entries=entries,
-                fingerprint=None if duplicate_of else fingerprint,
-            )
-            try:
-                self._table.publish(publication)
-            except SlugTaken:
-                if attempt >= MAX_SLUG_ATTEMPTS:
-                    raise
-                continue  # claimed between our look and our commit: try the next one
-            except RevisionConflict:
-                return self._after_conflict(article_id, revision)
-            return Result(Outcome.PUBLISHED, article)
+        feeds = feeds_for(sub.section, enrichment.language, sub.tags)
+        card = _card(head.id, revision, sub, enrichment, slug, url, published_at, now, corrections)
+        details: dict[str, Any] = {}
+        if outcome is Outcome.UPDATED:
+            details = {
+                "previous_revision": head.live_revision,
+                "changed_fields": self._changed_fields(head, sub),
+                "previous_feeds": head.feeds,
+                "correction": corrections[-1] if sub.correction is not None else None,
+            }
+        record = change(
+            ChangeType(outcome.value), revision, now, analysis.stored.correlation_id, analysis.stored.submitted_by,
+            **details,
+        )  # fmt: skip
+        new = successor(
+            head,
+            record,
+            status=status,
+            processed_revision=revision,
+            live_revision=revision,
+            live_submission_key=head.submission_key,
+            published_at=published_at,
+            slug=slug,
+            url=url,
+            card=card,
+            enrichment=enrichment,
+            corrections=corrections,
+            feeds=feeds,
+            schedule_name=schedule_name(head.id, revision) if status is ArticleStatus.SCHEDULED else None,
+        )
+        return new, outcome
 
-    def _free_slug(self, base: str, article_id: str, first_attempt: int) -> tuple[int, str]:
-        """The first slug from ``first_attempt`` on that is free or already ours; the id makes the last unique."""
-        for attempt in range(first_attempt, MAX_SLUG_ATTEMPTS):
-            slug = numbered(base, attempt)
-            if self._table.get_slug_owner(slug) in (None, article_id):
-                return attempt, slug
-        return MAX_SLUG_ATTEMPTS, f"{base}-{article_id.lower()}"
+    def _rejected(self, head: ArticleHead, analysis: _Analysis, now: datetime) -> ArticleHead:
+        revision = analysis.stored.revision
+        record = change(
+            ChangeType.REJECTED, revision, now, analysis.stored.correlation_id, analysis.stored.submitted_by,
+            reasons=analysis.reasons,
+        )  # fmt: skip
+        never_live = head.live_revision is None
+        return successor(
+            head,
+            record,
+            status=ArticleStatus.REJECTED if never_live else head.status,
+            processed_revision=revision,
+            rejected_revisions=[*head.rejected_revisions, revision],
+            rejection_reasons=analysis.reasons,
+        )
 
-    def _reject(self, article_id: str, revision: int, reasons: list[str]) -> Result:
-        try:
-            self._table.reject(
-                article_id,
-                revision,
-                {
-                    "status": ArticleStatus.REJECTED.value,
-                    "rejection_reasons": reasons,
-                    "updated_at": self._clock().isoformat(),
-                },
-            )
-        except RevisionConflict:
-            return self._after_conflict(article_id, revision)
-        return Result(Outcome.REJECTED)
+    def _slug_and_url(self, head: ArticleHead, sub: SanitizedSubmission) -> tuple[str, str]:
+        """A slug is claimed once, at the first enrichment that gets one, and never moves."""
+        slug = head.slug or self._claim_slug(head.id, slugify(sub.headline))
+        url = sub.canonical_url or head.url or f"{self._website_url}/{sub.section}/{slug}"
+        return slug, url
 
-    def _after_conflict(self, article_id: str, revision: int) -> Result:
-        head = self._table.get_head(article_id)
-        if head is not None and (head["revision"] > revision or head["status"] != ArticleStatus.RECEIVED):
-            return Result(Outcome.SKIPPED)  # someone (a redelivery) finished it first
-        raise RevisionConflict(f"{article_id} r{revision}: unexpected conflict")
+    def _claim_slug(self, article_id: str, base: str) -> str:
+        for attempt in range(1, MAX_SLUG_ATTEMPTS + 1):
+            candidate = numbered(base, attempt)
+            if self._table.claim_slug(candidate, article_id):
+                return candidate
+        fallback = f"{base}-{article_id.lower()}"  # the id makes it unique
+        if not self._table.claim_slug(fallback, article_id):
+            raise RevisionConflict(f"slug {fallback} is taken")
+        return fallback
 
-    def _duplicate_of(self, article_id: str, fingerprint: str, near_hash: int, bands: list[str]) -> str | None:
-        exact = self._table.get_fingerprint(fingerprint)
-        if exact is not None and exact["article_id"] != article_id:
-            return str(exact["article_id"])
-        best: tuple[int, str] | None = None
-        for band in bands:
-            items, _ = self._table.query_newest(f"SIMHASH#{band}", NEAR_DUPLICATE_CANDIDATES_PER_BAND)
-            for item in items:
-                if item["id"] == article_id:
-                    continue
-                distance = hamming(near_hash, int(item["simhash"], 16))
-                if distance <= NEAR_DUPLICATE_BITS and (best is None or distance < best[0]):
-                    best = (distance, item["id"])
-        return best[1] if best else None
+    def _changed_fields(self, head: ArticleHead, sub: SanitizedSubmission) -> list[str]:
+        if head.live_submission_key is None:
+            return list(_WATCHED_FIELDS)
+        previous = StoredSubmission.model_validate(self._documents.get_json(head.live_submission_key)).submission
+        before, after = previous.model_dump(mode="json"), sub.model_dump(mode="json")
+        return [name for name in _WATCHED_FIELDS if before.get(name) != after.get(name)]
 
-    def _related(self, article_id: str, keys: list[str], exclude: str | None) -> list[str]:
-        scores: dict[str, tuple[float, str]] = {}
-        for key in keys[:RELATED_KEYS_QUERIED]:
-            items, _ = self._table.query_newest(f"INDEX#{key}", RELATED_CANDIDATES_PER_KEY)
-            for item in items:
-                if item["id"] in (article_id, exclude) or item["id"] in scores:
-                    continue
-                scores[item["id"]] = (relatedness(keys, item["keys"]), item["sk"])
-        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
-        return [article for article, (score, _) in ranked if score > 0][:MAX_RELATED]
+    # --------------------------------------------------------------------------------- side effects
+    def _prepare(self, new: ArticleHead) -> None:
+        """What must exist before the head that refers to it commits; idempotent, harmless if it never does.
+
+        Tag entries are verified against the head on read, and a schedule that fires for a state that
+        never committed (or moved on) finds nothing to publish.
+        """
+        self._table.put_tag_entries(tag_entries(new))
+        if new.status is ArticleStatus.SCHEDULED and new.schedule_name and new.publish_at and new.live_revision:
+            due = DuePublication(article_id=new.id, revision=new.live_revision, publish_at=new.publish_at)
+            self._schedules.ensure(new.schedule_name, due)
+
+
+def _card(  # noqa: PLR0917 - a plain mapping of the parts of a card
+    article_id: str,
+    revision: int,
+    sub: SanitizedSubmission,
+    enrichment: Enrichment,
+    slug: str,
+    url: str,
+    published_at: datetime,
+    now: datetime,
+    corrections: list[Correction],
+) -> ArticleCard:
+    return ArticleCard(
+        id=article_id,
+        revision=revision,
+        headline=sub.headline,
+        slug=slug,
+        summary=enrichment.summary,
+        url=url,
+        section=sub.section,
+        tags=sub.tags,
+        language=enrichment.language,
+        kind=sub.kind,
+        authors=[Byline(name=a.name, url=a.url) for a in sub.authors],
+        reading_time_minutes=enrichment.reading_time_minutes,
+        word_count=enrichment.word_count,
+        published_at=published_at,
+        updated_at=now,
+        lead_image=lead_image(sub),
+        corrections=corrections,
+    )
+
+
+def tag_entries(head: ArticleHead) -> list[TagEntry]:
+    """The tag-feed entries of a head's live revision (written before the head that makes them visible)."""
+    sort_key = head.feed_sk
+    if sort_key is None:
+        return []
+    return [
+        TagEntry(tag_key=feed.removeprefix("tag#"), sort_key=sort_key, article_id=head.id)
+        for feed in head.feeds
+        if feed.startswith("tag#")
+    ]

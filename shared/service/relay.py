@@ -1,112 +1,149 @@
-"""The transactional outbox: each committed head change becomes at most one domain event.
+"""The transactional outbox: each committed head change becomes its domain events.
 
-The relay never decides anything: it reads what the table committed (old and new image of an
-article head or a feed manifest) and says it on the bus. Event ids derive from the change itself,
-so a redelivered stream record produces an identical event.
+The relay never decides anything: the service that wrote the head recorded what it did in
+``head.change``, and the events derive from the new image alone. Event ids derive from the change
+(``ARTICLE#{id}|v{version}|{detail-type}``; an accepted revision is ``…|r{revision}|ArticleSubmitted``),
+so a redelivered stream record, or the reconciler re-announcing stranded work, produces the same id.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Final, Protocol
 
 from shared.models.events import (
     ArticlePublished,
     ArticleRejected,
+    ArticleScheduled,
     ArticleSubmitted,
+    ArticleUnpublished,
+    ArticleUpdated,
     Envelope,
     EventData,
     EventMetadata,
+    FeedFiles,
     FeedUpdated,
 )
 from shared.store.bus import EventPublishError, OutgoingEvent
+from shared.store.items import ArticleHead, ChangeType
 
-_EVENT_NAMESPACE = uuid.UUID("6f1c1f5e-8d4b-4c51-9a53-2b0f3d1e7c10")
+_EVENT_NAMESPACE: Final = uuid.UUID("6f1c1f5e-8d4b-4c51-9a53-2b0f3d1e7c10")
 
-Image = Mapping[str, Any]
+FeedLinks = Callable[[str], FeedFiles]
 
 
 def event_id(key: str) -> str:
     return str(uuid.uuid5(_EVENT_NAMESPACE, key))
 
 
-def _envelope(data: EventData, key: str, correlation_id: str, occurred_at: str) -> OutgoingEvent:
-    envelope = Envelope[EventData](
+def envelope(data: EventData, key: str, correlation_id: str, occurred_at: datetime) -> OutgoingEvent:
+    message = Envelope[EventData](
         metadata=EventMetadata(
             event_id=event_id(f"{key}|{data.detail_type}"),
+            event_version=data.version,
             correlation_id=correlation_id,
-            occurred_at=datetime.fromisoformat(occurred_at),
+            occurred_at=occurred_at,
         ),
         data=data,
     )
     # The envelope is typed by the base class; serialize data by its runtime type (all its fields).
-    return OutgoingEvent(data.detail_type, envelope.model_dump_json(serialize_as_any=True))
+    return OutgoingEvent(data.detail_type, message.model_dump_json(serialize_as_any=True))
 
 
-def events_for_change(new: Image | None, old: Image | None) -> list[OutgoingEvent]:
-    """The events that announce one committed change (zero or one)."""
-    if new is None:
-        return []  # removals are not announced yet (unpublishing comes with its own state)
-    if new.get("pk", "").startswith("FEEDMETA#"):
-        return _feed_events(new, old)
-    if new.get("entity") == "article":
-        return _article_events(new, old)
-    return []
-
-
-def _article_events(new: Image, old: Image | None) -> list[OutgoingEvent]:
-    status, revision = new["status"], new["revision"]
-    if old is not None and old.get("status") == status and old.get("revision") == revision:
-        return []  # a change that is not a transition (e.g. a metadata touch)
-    key = f"{new['pk']}|r{revision}"
-    correlation = new.get("correlation_id", key)
-    data: EventData
-    if status == "received":
-        data = ArticleSubmitted(
-            article_id=new["id"],
-            revision=revision,
-            submitted_at=new["submitted_at"],
-            external_id=new.get("external_id"),
-        )
-        return [_envelope(data, key, correlation, new["submitted_at"])]
-    if status == "published":
-        data = ArticlePublished(
-            article_id=new["id"],
-            revision=revision,
-            slug=new["slug"],
-            headline=new["headline"],
-            url=new["url"],
-            section=new["section"],
-            tags=new.get("tags", []),
-            language=new["language"],
-            kind=new["kind"],
-            published_at=new["published_at"],
-            updated_at=new["updated_at"],
-            feeds=new.get("feeds", []),
-            duplicate_of=new.get("duplicate_of"),
-        )
-        return [_envelope(data, key, correlation, new["updated_at"])]
-    if status == "rejected":
-        data = ArticleRejected(article_id=new["id"], revision=revision, reasons=new.get("rejection_reasons", []))
-        return [_envelope(data, key, correlation, new["updated_at"])]
-    return []
-
-
-def _feed_events(new: Image, old: Image | None) -> list[OutgoingEvent]:
-    if old is not None and old.get("version") == new["version"]:
-        return []
-    data = FeedUpdated(
-        feed=new["feed"],
-        version=new["version"],
-        etag=new["etag"],
-        item_count=new["item_count"],
-        built_at=new["built_at"],
-        files=new["files"],
+def submitted_event(head: ArticleHead) -> OutgoingEvent:
+    """The announcement of the head's newest revision (also what the reconciler re-announces)."""
+    data = ArticleSubmitted(
+        article_id=head.id, revision=head.revision, submitted_at=head.accepted_at, external_id=head.external_id
     )
-    key = f"{new['pk']}|v{new['version']}"
-    return [_envelope(data, key, new.get("correlation_id", key), new["built_at"])]
+    return envelope(data, f"{head.pk}|r{head.revision}", head.correlation_id, head.accepted_at)
+
+
+def events_for(head: ArticleHead, links: FeedLinks) -> list[OutgoingEvent]:
+    """The events announcing the change this head records (none for bookkeeping changes)."""
+    change = head.change
+    key, correlation, at = f"{head.pk}|v{head.version}", change.correlation_id, change.at
+    if change.type is ChangeType.SUBMITTED:
+        return [submitted_event(head)]
+    if change.type is ChangeType.REJECTED:
+        data: EventData = ArticleRejected(article_id=head.id, revision=change.revision, reasons=change.reasons)
+        return [envelope(data, key, correlation, at)]
+    if change.type is ChangeType.SCHEDULED:
+        assert head.publish_at and head.slug and head.url  # set when enrichment schedules
+        data = ArticleScheduled(
+            article_id=head.id,
+            revision=change.revision,
+            publish_at=head.publish_at,
+            slug=head.slug,
+            url=head.url,
+            headline=head.card.headline if head.card else head.headline,
+        )
+        return [envelope(data, key, correlation, at)]
+    if change.type is ChangeType.UNPUBLISHED:
+        data = ArticleUnpublished(
+            article_id=head.id,
+            revision=head.live_revision or head.revision,
+            reason=change.reasons[0] if change.reasons else "",
+            unpublished_at=at,
+            url=head.url,
+            feeds=change.previous_feeds,
+        )
+        events = [envelope(data, key, correlation, at)]
+        if change.previous_feeds:
+            events.append(_feeds_updated(head, change.previous_feeds, links, key))
+        return events
+    if change.type in (ChangeType.PUBLISHED, ChangeType.UPDATED):
+        return [envelope(_live_event(head), key, correlation, at), _feeds_updated(head, _touched(head), links, key)]
+    return []  # PROCESSED: nothing public happened
+
+
+def _touched(head: ArticleHead) -> list[str]:
+    return list(dict.fromkeys([*head.feeds, *head.change.previous_feeds]))
+
+
+def _live_event(head: ArticleHead) -> EventData:
+    card, change = head.card, head.change
+    assert card is not None and head.published_at is not None  # a live article has both
+    common = {
+        "article_id": head.id,
+        "revision": card.revision,
+        "slug": card.slug,
+        "headline": card.headline,
+        "url": card.url,
+        "section": card.section,
+        "tags": card.tags,
+        "language": card.language,
+        "kind": card.kind,
+        "published_at": head.published_at,
+        "updated_at": card.updated_at,
+        "feeds": head.feeds,
+    }
+    if change.type is ChangeType.UPDATED:
+        return ArticleUpdated(
+            **common,
+            previous_revision=change.previous_revision or card.revision,
+            changed_fields=change.changed_fields,
+            correction=change.correction,
+            previous_feeds=change.previous_feeds,
+        )
+    duplicate_of = head.enrichment.duplicate_of if head.enrichment else None
+    return ArticlePublished(**common, restored=change.restored, duplicate_of=duplicate_of)
+
+
+def _feeds_updated(head: ArticleHead, feeds: Sequence[str], links: FeedLinks, key: str) -> OutgoingEvent:
+    change = head.change
+    data = FeedUpdated(
+        article_id=head.id, change=change.type.value, updated_at=change.at, feeds=[links(feed) for feed in feeds]
+    )
+    return envelope(data, key, change.correlation_id, change.at)
+
+
+def events_for_change(new: ArticleHead | None, old: ArticleHead | None, links: FeedLinks) -> list[OutgoingEvent]:
+    """A stream record's events: only a write that moved the version announces anything."""
+    if new is None or (old is not None and old.version == new.version):
+        return []  # a removal, or bookkeeping (the reconciler's retry time)
+    return events_for(new, links)
 
 
 class Publisher(Protocol):
@@ -114,15 +151,15 @@ class Publisher(Protocol):
 
 
 def announce(
-    changes: Mapping[str, tuple[Image | None, Image | None]], bus: Publisher
+    changes: Mapping[str, tuple[ArticleHead | None, ArticleHead | None]], bus: Publisher, links: FeedLinks
 ) -> tuple[dict[str, list[OutgoingEvent]], set[str]]:
     """Publish the events of a whole batch of changes together (the bus sends 10 per call).
 
-    ``changes`` maps a change's key (its stream sequence number) to its new and old image. Returns
-    the events of each change and the keys of the changes whose events were not all accepted, so
-    the caller reports exactly those for retry.
+    ``changes`` maps a change's key (its stream sequence number) to its new and old head. Returns the
+    events of each change and the keys of the changes whose events were not all accepted, so the
+    caller reports exactly those for retry.
     """
-    by_change = {key: events_for_change(new, old) for key, (new, old) in changes.items()}
+    by_change = {key: events_for_change(new, old, links) for key, (new, old) in changes.items()}
     everything = [event for events in by_change.values() for event in events]
     if not everything:
         return by_change, set()

@@ -1,37 +1,99 @@
-"""Accepting an article: sanitize, store the document, commit the head. Events follow from the commit."""
+"""Accepting revisions: a new article (POST) or a new revision of one (PUT). Events follow from the commit.
+
+Both store the sanitized submission in S3 first and then commit in one DynamoDB transaction (head,
+revision item, claims), so a crash in between leaves an unreferenced object, never a head pointing at
+nothing. Exactly once:
+
+* POST with ``Idempotency-Key``: the key's claim is part of the create transaction; the same key and
+  body replays the first answer, another body is a 422, a concurrent twin finds the claim and replays.
+* POST with ``external_id``: the same content returns the existing article; other content is a 409
+  (corrections go through PUT).
+* PUT: conditional on the revision the client read (``If-Match``); two PUTs on one revision, one wins.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol
+from datetime import datetime, timedelta
+from typing import Final, Protocol
 
 from shared.enrichment.text import html_to_text, word_count
-from shared.errors import Conflict, InvalidInput, RevisionConflict
-from shared.ids import new_article_id
+from shared.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    RevisionConflict,
+    UnprocessableRequest,
+)
+from shared.ids import is_article_id, new_article_id
+from shared.models.api import AcceptedArticle, ArticleLinks
 from shared.models.common import ArticleStatus, utcnow
 from shared.models.stored import SanitizedSubmission, StoredSubmission, content_hash, submission_key
 from shared.models.submission import ArticleSubmission
 from shared.sanitize import sanitize_html
+from shared.service.heads import COMMIT_ATTEMPTS, change, pending_at
+from shared.store.items import (
+    ArticleHead,
+    ChangeType,
+    ExternalClaim,
+    IdempotencyClaim,
+    RevisionItem,
+)
+from shared.store.table import ClaimTaken
+
+IDEMPOTENCY_TTL: Final = timedelta(hours=24)
 
 
 class SubmissionTable(Protocol):
-    def create_article(self, head: dict[str, Any], revision: dict[str, Any], external_id: str | None) -> None: ...
-    def get_external(self, external_id: str) -> dict[str, Any] | None: ...
-    def get_head(self, article_id: str) -> dict[str, Any] | None: ...
+    def get_head(self, article_id: str) -> ArticleHead | None: ...
+    def get_external_claim(self, external_id: str) -> ExternalClaim | None: ...
+    def get_idempotency_claim(self, principal: str, key: str) -> IdempotencyClaim | None: ...
+    def create(
+        self,
+        head: ArticleHead,
+        revision: RevisionItem,
+        *,
+        external: ExternalClaim | None = None,
+        idempotency: IdempotencyClaim | None = None,
+    ) -> None: ...
+    def accept_revision(self, head: ArticleHead, revision: RevisionItem, expected_version: int) -> None: ...
 
 
 class DocumentWriter(Protocol):
-    def put_json(self, key: str, document: Any) -> None: ...
+    def put_json(self, key: str, document: object) -> None: ...
+
+
+class InProgress(DomainError):
+    """A request with the same Idempotency-Key is being processed (IETF httpapi idempotency draft: 409)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            detail=f"a request with Idempotency-Key {key!r} is still being processed; retry shortly",
+            status=409,
+            title="Conflict",
+        )
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Who is writing: the principal recorded with each revision, and what their role allows."""
+
+    principal: str
+    may_schedule: bool
+    correlation_id: str
 
 
 @dataclass(frozen=True)
 class Accepted:
-    article_id: str
-    revision: int
-    status: ArticleStatus
-    created: bool  # False when an identical resubmission returned the existing article
+    body: AcceptedArticle
+    status_code: int  # 202 for a new revision, 200 when nothing new was accepted
+    replayed: bool = False  # the first answer to this Idempotency-Key, returned again
 
 
 class SubmissionService:
@@ -39,7 +101,7 @@ class SubmissionService:
         self,
         table: SubmissionTable,
         documents: DocumentWriter,
-        website_url: str | None = None,
+        website_url: str,
         clock: Callable[[], datetime] = utcnow,
         new_id: Callable[[], str] = new_article_id,
     ) -> None:
@@ -49,64 +111,200 @@ class SubmissionService:
         self._clock = clock
         self._new_id = new_id
 
-    def submit(
-        self, submission: ArticleSubmission, *, correlation_id: str, submitted_by: str | None = None
-    ) -> Accepted:
+    # ------------------------------------------------------------------------------------------ POST
+    def submit(self, submission: ArticleSubmission, editor: Editor, idempotency_key: str | None = None) -> Accepted:
+        if submission.correction is not None:
+            raise InvalidInput("correction", "only applies to an update (PUT /articles/{id})")
         clean = self._sanitized(submission)
+        now = self._clock()
+        self._check_schedule(clean, editor, now)
         digest = content_hash(clean)
+        if idempotency_key is not None:
+            claim = self._table.get_idempotency_claim(editor.principal, idempotency_key)
+            if claim is not None:
+                return _replay(claim, digest)
         if clean.external_id is not None:
-            existing = self._existing(clean.external_id, digest)
+            existing = self._same_external(clean.external_id, digest)
             if existing is not None:
                 return existing
         article_id = self._new_id()
-        now = self._clock()
+        stored, head, revision = self._first_revision(article_id, clean, digest, editor, now)
+        body = _accepted_body(head)
+        idempotency = None
+        if idempotency_key is not None:
+            idempotency = IdempotencyClaim(
+                principal=editor.principal,
+                key=idempotency_key,
+                request_hash=digest,
+                article_id=article_id,
+                status_code=202,
+                response=body.model_dump_json(),
+                expires_at=int((now + IDEMPOTENCY_TTL).timestamp()),
+            )
+        external = ExternalClaim(external_id=clean.external_id, article_id=article_id) if clean.external_id else None
+        # The document goes first: the head that points at it commits after, and only the commit is
+        # announced. A failed commit leaves an unreferenced object, never a dangling reference.
+        self._documents.put_json(head.submission_key, stored.model_dump(mode="json"))
+        try:
+            self._table.create(head, revision, external=external, idempotency=idempotency)
+        except ClaimTaken as lost:
+            return self._after_lost_create(lost, head, digest, editor, idempotency_key)
+        return Accepted(body, 202)
+
+    def _after_lost_create(
+        self, lost: ClaimTaken, head: ArticleHead, digest: str, editor: Editor, idempotency_key: str | None
+    ) -> Accepted:
+        """Someone committed first: a concurrent twin (answer as if we came second) or our own resend."""
+        if lost.what == "idempotency_key" and idempotency_key is not None:
+            claim = self._table.get_idempotency_claim(editor.principal, idempotency_key)
+            if claim is None:
+                raise InProgress(idempotency_key)
+            return _replay(claim, digest)
+        if lost.what == "external_id" and head.external_id is not None:
+            existing = self._same_external(head.external_id, digest)
+            if existing is None:
+                raise InProgress(head.external_id)
+            return existing
+        current = self._table.get_head(head.id)
+        if current is not None and current.change.write_id == head.change.write_id:
+            return Accepted(_accepted_body(head), 202)  # our own transaction, resent after a lost reply
+        raise RevisionConflict(f"article id {head.id} already exists")
+
+    def _first_revision(
+        self, article_id: str, clean: SanitizedSubmission, digest: str, editor: Editor, now: datetime
+    ) -> tuple[StoredSubmission, ArticleHead, RevisionItem]:
+        key = submission_key(article_id, 1)
         stored = StoredSubmission(
             id=article_id,
             revision=1,
             submitted_at=now,
-            correlation_id=correlation_id,
-            submitted_by=submitted_by,
+            correlation_id=editor.correlation_id,
+            submitted_by=editor.principal,
             content_hash=digest,
             submission=clean,
         )
-        key = submission_key(article_id, 1)
-        # The document goes first: the head that points at it commits after, and only the commit
-        # is announced. A failed commit leaves an unreferenced object, never a dangling reference.
-        self._documents.put_json(key, stored.model_dump(mode="json"))
-        head = {
-            "entity": "article",
-            "id": article_id,
-            "revision": 1,
-            "status": ArticleStatus.RECEIVED.value,
-            "submitted_at": now.isoformat(),
-            "updated_at": now.isoformat(),
-            "submission_key": key,
-            "content_hash": digest,
-            "correlation_id": correlation_id,
-            "external_id": clean.external_id,
-            "headline": clean.headline,
-            "section": clean.section,
-        }
-        revision = {
-            "entity": "revision",
-            "id": article_id,
-            "revision": 1,
-            "submitted_at": now.isoformat(),
-            "submitted_by": submitted_by,
-            "content_hash": digest,
-            "submission_key": key,
-        }
-        try:
-            self._table.create_article(head, revision, clean.external_id)
-        except RevisionConflict:
-            if clean.external_id is None:
-                raise
-            # Lost a race for the external id: answer as if we had come second.
-            existing = self._existing(clean.external_id, digest)
-            if existing is None:
-                raise
-            return existing
-        return Accepted(article_id, 1, ArticleStatus.RECEIVED, created=True)
+        head = ArticleHead(
+            id=article_id,
+            version=1,
+            revision=1,
+            status=ArticleStatus.RECEIVED,
+            submitted_at=now,
+            accepted_at=now,
+            updated_at=now,
+            submission_key=key,
+            content_hash=digest,
+            correlation_id=editor.correlation_id,
+            submitted_by=editor.principal,
+            external_id=clean.external_id,
+            headline=clean.headline,
+            section=clean.section,
+            kind=clean.kind,
+            publish_at=clean.publish_at,
+            change=change(ChangeType.SUBMITTED, 1, now, editor.correlation_id, editor.principal),
+        )
+        head = head.model_copy(update={"pending_at": pending_at(head, now)})
+        return stored, head, _revision_item(stored, key)
+
+    def _same_external(self, external_id: str, digest: str) -> Accepted | None:
+        claim = self._table.get_external_claim(external_id)
+        if claim is None:
+            return None
+        head = self._table.get_head(claim.article_id)
+        if head is None:  # the claim commits with its head: this cannot be, but never answer wrongly
+            raise InProgress(external_id)
+        if head.content_hash != digest:
+            raise Conflict(
+                f"external_id {external_id!r} already belongs to article {head.id} with other content; "
+                f"send changes with PUT /articles/{head.id} and If-Match",
+                "external_id",
+            )
+        return Accepted(_accepted_body(head), 200)
+
+    # ------------------------------------------------------------------------------------------- PUT
+    def update(self, article_id: str, submission: ArticleSubmission, editor: Editor, if_match: int | None) -> Accepted:
+        if if_match is None:
+            raise PreconditionRequired("send If-Match with the ETag (revision) of the article you are changing")
+        clean = self._sanitized(submission)
+        digest = content_hash(clean)
+        for _ in range(COMMIT_ATTEMPTS):
+            head = self._head(article_id)
+            if head.revision != if_match:
+                raise PreconditionFailed(
+                    f"revision {if_match} is not the current revision of {article_id}; the current one is "
+                    f'{head.revision} (ETag "{head.revision}")',
+                    head.revision,
+                )
+            now = self._clock()
+            self._check_update(head, clean, editor, now)
+            if digest == head.content_hash:
+                return Accepted(_accepted_body(head), 200)  # nothing changed: no new revision
+            new, stored, revision = self._next_revision(head, clean, digest, editor, now)
+            self._documents.put_json(new.submission_key, stored.model_dump(mode="json"))
+            try:
+                self._table.accept_revision(new, revision, expected_version=head.version)
+            except RevisionConflict:
+                current = self._table.get_head(article_id)
+                if current is not None and current.change.write_id == new.change.write_id:
+                    return Accepted(_accepted_body(new), 202)
+                continue  # the head moved (enrichment, a takedown, a concurrent PUT): look again
+            return Accepted(_accepted_body(new), 202)
+        raise RevisionConflict(f"{article_id} kept changing; retry")
+
+    def _next_revision(
+        self, head: ArticleHead, clean: SanitizedSubmission, digest: str, editor: Editor, now: datetime
+    ) -> tuple[ArticleHead, StoredSubmission, RevisionItem]:
+        number = head.revision + 1
+        key = submission_key(head.id, number)
+        stored = StoredSubmission(
+            id=head.id,
+            revision=number,
+            submitted_at=now,
+            correlation_id=editor.correlation_id,
+            submitted_by=editor.principal,
+            content_hash=digest,
+            submission=clean,
+        )
+        record = change(ChangeType.SUBMITTED, number, now, editor.correlation_id, editor.principal)
+        values = head.model_dump()
+        values.update(
+            version=head.version + 1,
+            revision=number,
+            accepted_at=now,
+            updated_at=now,
+            submission_key=key,
+            content_hash=digest,
+            correlation_id=editor.correlation_id,
+            submitted_by=editor.principal,
+            headline=clean.headline,
+            section=clean.section,
+            kind=clean.kind,
+            publish_at=clean.publish_at,
+            change=record,
+        )
+        new = ArticleHead.model_validate(values)
+        new = new.model_copy(update={"pending_at": pending_at(new, now, keep=head.pending_at)})
+        return new, stored, _revision_item(stored, key)
+
+    def _check_update(self, head: ArticleHead, clean: SanitizedSubmission, editor: Editor, now: datetime) -> None:
+        if clean.external_id is not None and clean.external_id != head.external_id:
+            raise Conflict("external_id is set when an article is created and cannot change", "external_id")
+        future = clean.publish_at is not None and clean.publish_at > now
+        if future and head.status in (ArticleStatus.PUBLISHED, ArticleStatus.UNPUBLISHED):
+            raise InvalidInput("publish_at", "cannot be in the future: the article has already been published")
+        if clean.publish_at != head.publish_at:  # keeping an existing schedule is not scheduling
+            self._check_schedule(clean, editor, now)
+
+    # ------------------------------------------------------------------------------------------ common
+    def _head(self, article_id: str) -> ArticleHead:
+        head = self._table.get_head(article_id) if is_article_id(article_id) else None
+        if head is None:
+            raise NotFound(f"article {article_id} does not exist")
+        return head
+
+    @staticmethod
+    def _check_schedule(clean: SanitizedSubmission, editor: Editor, now: datetime) -> None:
+        if clean.publish_at is not None and clean.publish_at > now and not editor.may_schedule:
+            raise Forbidden("scheduling a publication (publish_at in the future) needs the publisher role")
 
     def _sanitized(self, submission: ArticleSubmission) -> SanitizedSubmission:
         body = sanitize_html(submission.body_html, self._website_url)
@@ -114,17 +312,33 @@ class SubmissionService:
             raise InvalidInput("body_html", "has no readable text once unsafe markup is removed")
         return SanitizedSubmission.model_validate({**submission.model_dump(), "body_html": body})
 
-    def _existing(self, external_id: str, digest: str) -> Accepted | None:
-        claim = self._table.get_external(external_id)
-        if claim is None:
-            return None
-        head = self._table.get_head(claim["article_id"])
-        if head is None:  # claim without head cannot be committed by create_article
-            raise Conflict(f"external_id {external_id!r} is being processed", "external_id")
-        if head["content_hash"] != digest:
-            raise Conflict(
-                f"external_id {external_id!r} already belongs to article {head['id']} with other content; "
-                "corrections are not supported through POST",
-                "external_id",
-            )
-        return Accepted(head["id"], head["revision"], ArticleStatus(head["status"]), created=False)
+
+def _revision_item(stored: StoredSubmission, key: str) -> RevisionItem:
+    correction = stored.submission.correction
+    return RevisionItem(
+        id=stored.id,
+        revision=stored.revision,
+        accepted_at=stored.submitted_at,
+        submitted_by=stored.submitted_by,
+        correlation_id=stored.correlation_id,
+        content_hash=stored.content_hash,
+        submission_key=key,
+        correction_kind=correction.kind if correction else None,
+        correction_text=correction.text if correction else None,
+    )
+
+
+def _accepted_body(head: ArticleHead) -> AcceptedArticle:
+    return AcceptedArticle(
+        id=head.id, revision=head.revision, status=head.status, links=ArticleLinks(self=f"/articles/{head.id}")
+    )
+
+
+def _replay(claim: IdempotencyClaim, digest: str) -> Accepted:
+    if claim.request_hash != digest:
+        raise UnprocessableRequest(
+            "this Idempotency-Key was used with a different request body; use a new key for a new request",
+            "idempotency-key",
+            "idempotency_key_reused",
+        )
+    return Accepted(AcceptedArticle.model_validate(json.loads(claim.response)), claim.status_code, replayed=True)

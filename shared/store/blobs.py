@@ -1,11 +1,14 @@
-"""S3 adapter: JSON documents in the private bucket, rendered files in the site bucket."""
+"""S3 adapter: the JSON documents of the private bucket (one sanitized submission per revision)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.store.clients import LazyClient
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3.client import S3Client
 
 
 def json_document(document: Any) -> bytes:
@@ -13,19 +16,17 @@ def json_document(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-class BlobStore(LazyClient):
+class BlobStore(LazyClient["S3Client"]):
     service = "s3"
 
-    def __init__(self, bucket: str, client: Any | None = None) -> None:
+    def __init__(self, bucket: str, client: S3Client | None = None) -> None:
         super().__init__(client)
         self.bucket = bucket
 
     def put_json(self, key: str, document: Any) -> None:
-        self.put_bytes(key, json_document(document), "application/json")
-
-    def put_bytes(self, key: str, body: bytes, content_type: str, cache_control: str | None = None) -> None:
-        extra = {"CacheControl": cache_control} if cache_control else {}
-        self.client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, **extra)
+        self.client.put_object(
+            Bucket=self.bucket, Key=key, Body=json_document(document), ContentType="application/json"
+        )
 
     def get_json(self, key: str) -> Any:
         """The parsed document; raises KeyError when the object does not exist."""

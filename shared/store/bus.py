@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from shared.store.clients import LazyClient
+
+if TYPE_CHECKING:
+    from mypy_boto3_events.client import EventBridgeClient
 
 _MAX_ENTRIES_PER_CALL = 10
 
@@ -24,10 +27,10 @@ class EventPublishError(Exception):
         super().__init__(f"{len(failed)} event(s) not accepted: {failed[0][1]}")
 
 
-class EventBus(LazyClient):
+class EventBus(LazyClient["EventBridgeClient"]):
     service = "events"
 
-    def __init__(self, bus_name: str, source: str, client: Any | None = None) -> None:
+    def __init__(self, bus_name: str, source: str, client: EventBridgeClient | None = None) -> None:
         super().__init__(client)
         self.bus_name = bus_name
         self.source = source

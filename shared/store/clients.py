@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 
 @cache
@@ -16,16 +16,20 @@ def aws_client(service: str) -> Any:
     return boto3.session.Session().client(service, config=config)  # type: ignore[call-overload]
 
 
-class LazyClient:
-    """Base of the adapters: a client injected by the caller, or the cached default on first use."""
+class LazyClient[ClientT]:
+    """Base of the adapters: a client injected by the caller, or the cached default on first use.
+
+    ``ClientT`` is the boto3-stubs client type (imported under TYPE_CHECKING only), so adapter code is
+    type-checked against the real API without importing boto3 at run time.
+    """
 
     service: str
 
-    def __init__(self, client: Any | None = None) -> None:
+    def __init__(self, client: ClientT | None = None) -> None:
         self._client = client
 
     @property
-    def client(self) -> Any:
+    def client(self) -> ClientT:
         if self._client is None:
-            self._client = aws_client(self.service)
+            self._client = cast(ClientT, aws_client(self.service))
         return self._client

@@ -1,44 +1,83 @@
-"""DynamoDB adapter for the single table: article heads, revisions, claims, feed and lookup indexes.
+"""DynamoDB adapter for the single table. Item shapes and keys live in :mod:`shared.store.items`.
 
-Key design (see docs/decisions.md):
-| item            | pk                    | sk                     |
-|-----------------|-----------------------|------------------------|
-| article head    | ARTICLE#{id}          | HEAD                   |
-| revision        | ARTICLE#{id}          | REV#{n:08d}            |
-| slug claim      | SLUG#{slug}           | SLUG                   |
-| external id     | EXTERNAL#{external_id}| EXTERNAL               |
-| feed entry      | FEED#{name}           | {published_at}#{id}    |
-| feed manifest   | FEEDMETA#{name}       | HEAD                   |
-| related index   | INDEX#{key}           | {published_at}#{id}    |
-| near-duplicates | SIMHASH#{band}        | {published_at}#{id}    |
-| exact duplicate | FINGERPRINT#{sha256}  | FINGERPRINT            |
-
-Every write is conditional or part of a transaction guarded by a condition on the article head.
+Every state write is conditional: a head is replaced only if its ``version`` is still the one read,
+claims are first-writer-wins, a revision is written once. Transactions carry a ``ClientRequestToken``,
+so a transaction botocore resends after a lost reply is applied once. Derived index entries (tag
+entries) are written unconditionally: they are verified against the head when read.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import time
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
-from shared.errors import RevisionConflict, SlugTaken
+from shared.errors import RevisionConflict
+from shared.models.article import ArticleCard
+from shared.models.common import ArticleStatus
 from shared.store.clients import LazyClient
+from shared.store.items import (
+    EXPIRES_ATTRIBUTE,
+    FEED_ALL_INDEX,
+    FEED_LANG_INDEX,
+    FEED_SECTION_INDEX,
+    FEED_SORT_ATTRIBUTE,
+    HEAD,
+    INDEX_ATTRIBUTES,
+    MAIN_FEED_KEY,
+    PENDING_INDEX,
+    PENDING_KEY,
+    PENDING_PARTITION_ATTRIBUTE,
+    PENDING_SORT_ATTRIBUTE,
+    REVISION_PREFIX,
+    TAKEDOWN_INDEX,
+    TAKEDOWN_KEY,
+    TAKEDOWN_PARTITION_ATTRIBUTE,
+    TAKEDOWN_SORT_ATTRIBUTE,
+    ArticleHead,
+    ExternalClaim,
+    FeedEntry,
+    IdempotencyClaim,
+    Removal,
+    RevisionItem,
+    Signature,
+    SlugClaim,
+    TagEntry,
+    article_pk,
+    external_key,
+    feed_sort_key,
+    head_from_item,
+    head_item,
+    idempotency_key,
+    iso,
+    revision_sk,
+    slug_key,
+    tag_pk,
+)
 
-HEAD = "HEAD"
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+_BATCH_WRITE_MAX: Final = 25
+_BATCH_GET_MAX: Final = 100
+_UNPROCESSED_RETRIES: Final = 5
 
 
-def article_pk(article_id: str) -> str:
-    return f"ARTICLE#{article_id}"
+class ClaimTaken(Exception):
+    """A create transaction lost: ``what`` names the claim that exists already."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what  # "article", "external_id" or "idempotency_key"
 
 
-def revision_sk(revision: int) -> str:
-    return f"REV#{revision:08d}"
-
-
-def _serialize(value: Any) -> dict[str, Any]:
+# -- attribute values --------------------------------------------------------------------------------
+def serialize(value: Any) -> dict[str, Any]:
     """Python value -> DynamoDB attribute value (the subset this table stores)."""
     if value is None:
         return {"NULL": True}
@@ -49,212 +88,357 @@ def _serialize(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         return {"S": value}
     if isinstance(value, Mapping):
-        return {"M": {k: _serialize(v) for k, v in value.items()}}
+        return {"M": {k: serialize(v) for k, v in value.items()}}
     if isinstance(value, list | tuple):
-        return {"L": [_serialize(v) for v in value]}
+        return {"L": [serialize(v) for v in value]}
     raise TypeError(f"cannot store {type(value).__name__}")
 
 
-def _deserialize(attribute: Mapping[str, Any]) -> Any:
+def deserialize(attribute: Mapping[str, Any]) -> Any:
     ((kind, value),) = attribute.items()
     if kind == "S":
         return value
     if kind == "N":
         number = Decimal(value)
         return int(number) if number == number.to_integral_value() else float(number)
-    if kind == "BOOL":
-        return value
-    if kind == "NULL":
-        return None
+    if kind in ("BOOL", "NULL"):
+        return value if kind == "BOOL" else None
     if kind == "M":
-        return {k: _deserialize(v) for k, v in value.items()}
+        return {k: deserialize(v) for k, v in value.items()}
     if kind == "L":
-        return [_deserialize(v) for v in value]
+        return [deserialize(v) for v in value]
     if kind == "SS":
         return list(value)
     raise TypeError(f"unsupported attribute type {kind}")
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _serialize(v) for k, v in values.items() if v is not None}
+    return {k: serialize(v) for k, v in values.items() if v is not None}
 
 
 def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _deserialize(v) for k, v in item.items()}
+    return {k: deserialize(v) for k, v in item.items()}
+
+
+def head_from_image(image: Mapping[str, Any]) -> ArticleHead | None:
+    """A head from a stream image (DynamoDB JSON); None for an image that is not an article head."""
+    values = from_item(image)
+    if values.get("entity") != "article" or values.get("sk") != HEAD:
+        return None
+    return head_from_item(values)
+
+
+def _plain(model: Any, **extra: Any) -> dict[str, Any]:
+    return {**model.model_dump(mode="json"), **extra}
+
+
+# -- feeds -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FeedWindow:
+    """Which part of a feed to read: strictly before and/or from a sort key, newest or oldest first."""
+
+    limit: int
+    before: str | None = None  # sort keys < before
+    since: str | None = None  # sort keys >= since
+    newest_first: bool = True
 
 
 @dataclass(frozen=True)
-class IndexedItem:
-    """One entry of a time-ordered index partition (feed, related or near-duplicate)."""
-
-    pk: str
-    sk: str
-    attributes: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Publication:
-    """Everything one publish transaction writes, prepared by the publishing service."""
+class FeedCandidate:
+    """A head as a tag feed needs it to verify an entry: is it still published, tagged, in place?"""
 
     article_id: str
-    revision: int
-    head_updates: Mapping[str, Any]
-    slug: str
-    entries: Sequence[IndexedItem] = ()
-    fingerprint: str | None = None
+    status: ArticleStatus
+    feeds: tuple[str, ...]
+    sort_key: str | None
+    card: ArticleCard | None
 
 
-class ArticleTable(LazyClient):
+def _index_for(feed: str) -> tuple[str, str] | None:
+    """The GSI and its partition attribute serving a feed; None for tag feeds (base-table partitions)."""
+    if feed == MAIN_FEED_KEY:
+        return FEED_ALL_INDEX, INDEX_ATTRIBUTES[FEED_ALL_INDEX]
+    if feed.startswith("section#"):
+        return FEED_SECTION_INDEX, INDEX_ATTRIBUTES[FEED_SECTION_INDEX]
+    if feed.startswith("lang#"):
+        return FEED_LANG_INDEX, INDEX_ATTRIBUTES[FEED_LANG_INDEX]
+    if feed.startswith("tag#"):
+        return None
+    raise ValueError(f"unknown feed {feed!r}")
+
+
+class ArticleTable(LazyClient["DynamoDBClient"]):
     service = "dynamodb"
 
-    def __init__(self, table_name: str, client: Any | None = None) -> None:
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         super().__init__(client)
         self.table_name = table_name
 
-    # ----------------------------------------------------------------- reads
-    def get_head(self, article_id: str) -> dict[str, Any] | None:
-        return self._get(article_pk(article_id), HEAD)
+    @property
+    def db(self) -> DynamoDBClient:
+        return self.client
 
-    def get_external(self, external_id: str) -> dict[str, Any] | None:
-        return self._get(f"EXTERNAL#{external_id}", "EXTERNAL")
+    # ----------------------------------------------------------------------------------------- reads
+    def get_head(self, article_id: str) -> ArticleHead | None:
+        item = self._get(article_pk(article_id), HEAD)
+        return head_from_item(item) if item else None
 
-    def get_slug_owner(self, slug: str) -> str | None:
-        claim = self._get(f"SLUG#{slug}", "SLUG")
-        return str(claim["article_id"]) if claim else None
+    def get_revision(self, article_id: str, revision: int) -> RevisionItem | None:
+        item = self._get(article_pk(article_id), revision_sk(revision))
+        return RevisionItem.model_validate(item) if item else None
 
-    def get_fingerprint(self, fingerprint: str) -> dict[str, Any] | None:
-        return self._get(f"FINGERPRINT#{fingerprint}", "FINGERPRINT")
-
-    def get_feed_manifest(self, feed: str) -> dict[str, Any] | None:
-        return self._get(f"FEEDMETA#{feed}", HEAD)
-
-    def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
-        response = self.client.get_item(
-            TableName=self.table_name, Key=to_item({"pk": pk, "sk": sk}), ConsistentRead=True
-        )
-        return from_item(response["Item"]) if "Item" in response else None
-
-    def query_newest(
-        self, pk: str, limit: int, start_after: str | None = None, *, consistent: bool = False
-    ) -> tuple[list[dict[str, Any]], bool]:
-        """Up to ``limit`` items of a partition, newest sort key first, and whether more exist.
-
-        One Query: it asks for one item more than it returns to know whether a next page exists.
-        ``consistent`` for readers that act on what an event announced (the write is committed).
-        """
+    def list_revisions(self, article_id: str) -> list[RevisionItem]:
+        revisions: list[RevisionItem] = []
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": pk}},
-            "ScanIndexForward": False,
-            "Limit": limit + 1,
-            "ConsistentRead": consistent,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :rev)",
+            "ExpressionAttributeValues": {":pk": {"S": article_pk(article_id)}, ":rev": {"S": REVISION_PREFIX}},
+            "ConsistentRead": True,
         }
-        if start_after is not None:
-            kwargs["ExclusiveStartKey"] = to_item({"pk": pk, "sk": start_after})
-        items = [from_item(i) for i in self.client.query(**kwargs)["Items"]]
-        return items[:limit], len(items) > limit
+        while True:
+            response = self.db.query(**kwargs)
+            revisions += [RevisionItem.model_validate(from_item(i)) for i in response["Items"]]
+            if "LastEvaluatedKey" not in response:
+                return revisions
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
-    # ---------------------------------------------------------------- writes
-    def create_article(
+    def get_slug_claim(self, slug: str) -> SlugClaim | None:
+        item = self._get(*slug_key(slug))
+        return SlugClaim.model_validate(item) if item else None
+
+    def get_external_claim(self, external_id: str) -> ExternalClaim | None:
+        item = self._get(*external_key(external_id))
+        return ExternalClaim.model_validate(item) if item else None
+
+    def get_idempotency_claim(self, principal: str, key: str) -> IdempotencyClaim | None:
+        item = self._get(*idempotency_key(principal, key))
+        if not item or int(item.get(EXPIRES_ATTRIBUTE, 0)) < time.time():
+            return None  # TTL deletes expired claims within days; until then they no longer count
+        return IdempotencyClaim.model_validate(item)
+
+    def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
+        response = self.db.get_item(TableName=self.table_name, Key=to_item({"pk": pk, "sk": sk}), ConsistentRead=True)
+        return from_item(response["Item"]) if "Item" in response else None
+
+    def feed_entries(self, feed: str, window: FeedWindow) -> tuple[list[FeedEntry], bool]:
+        """One Query of a GSI feed (all, section, language): entries and whether more exist."""
+        index = _index_for(feed)
+        if index is None:
+            raise ValueError(f"{feed} is a tag feed: use tag_entries")
+        index_name, partition = index
+        items, more = self._window(index_name, partition, feed, FEED_SORT_ATTRIBUTE, window)
+        entries = []
+        for item in items:
+            signature = Signature.model_validate_json(item["sig"]) if "sig" in item else None
+            entries.append(
+                FeedEntry(
+                    article_id=item["id"],
+                    sort_key=item[FEED_SORT_ATTRIBUTE],
+                    card=ArticleCard.model_validate_json(item["card"]),
+                    signature=signature,
+                )
+            )
+        return entries, more
+
+    def tag_entries(self, feed: str, window: FeedWindow) -> tuple[list[TagEntry], bool]:
+        """One Query of a tag feed's entries (not yet verified against the heads)."""
+        tag = feed.removeprefix("tag#")
+        items, more = self._window(None, "pk", tag_pk(tag), "sk", window)
+        return [TagEntry(tag_key=tag, sort_key=i["sk"], article_id=i["id"]) for i in items], more
+
+    def _window(
+        self, index: str | None, partition: str, value: str, sort: str, window: FeedWindow
+    ) -> tuple[list[dict[str, Any]], bool]:
+        condition = "#p = :p"
+        values: dict[str, Any] = {":p": {"S": value}}
+        if window.before is not None and window.since is not None:
+            condition += " AND #s BETWEEN :since AND :last"
+            values[":since"] = {"S": window.since}
+            values[":last"] = {"S": _just_below(window.before)}
+        elif window.before is not None:
+            condition += " AND #s < :before"
+            values[":before"] = {"S": window.before}
+        elif window.since is not None:
+            condition += " AND #s >= :since"
+            values[":since"] = {"S": window.since}
+        names = {"#p": partition, "#s": sort} if "#s" in condition else {"#p": partition}
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": not window.newest_first,
+            "Limit": window.limit + 1,
+        }
+        if index is not None:
+            kwargs["IndexName"] = index
+        items = [from_item(i) for i in self.db.query(**kwargs)["Items"]]
+        return items[: window.limit], len(items) > window.limit
+
+    def feed_candidates(self, article_ids: Sequence[str]) -> dict[str, FeedCandidate]:
+        """The heads a page of tag entries points at (BatchGetItem, only what verification needs)."""
+        wanted = list(dict.fromkeys(article_ids))
+        found: dict[str, FeedCandidate] = {}
+        for start in range(0, len(wanted), _BATCH_GET_MAX):
+            keys = [to_item({"pk": article_pk(i), "sk": HEAD}) for i in wanted[start : start + _BATCH_GET_MAX]]
+            request: dict[str, Any] = {
+                self.table_name: {
+                    "Keys": keys,
+                    "ProjectionExpression": "id, #st, feeds, published_at, card",
+                    "ExpressionAttributeNames": {"#st": "status"},
+                }
+            }
+            for _ in range(_UNPROCESSED_RETRIES):
+                response = self.db.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(self.table_name, []):
+                    values = from_item(item)
+                    published = values.get("published_at")
+                    found[values["id"]] = FeedCandidate(
+                        article_id=values["id"],
+                        status=ArticleStatus(values["status"]),
+                        feeds=tuple(values.get("feeds", [])),
+                        sort_key=feed_sort_key(datetime.fromisoformat(published), values["id"]) if published else None,
+                        card=ArticleCard.model_validate_json(values["card"]) if values.get("card") else None,
+                    )
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(0.05)
+            else:
+                raise RuntimeError("BatchGetItem left keys unprocessed after retries")
+        return found
+
+    def pending(self, now: datetime, limit: int) -> list[str]:
+        """Ids of heads whose unfinished work is due (the sparse ``Pending`` index), oldest first."""
+        response = self.db.query(
+            TableName=self.table_name,
+            IndexName=PENDING_INDEX,
+            KeyConditionExpression="#p = :p AND #t <= :now",
+            ExpressionAttributeNames={"#p": PENDING_PARTITION_ATTRIBUTE, "#t": PENDING_SORT_ATTRIBUTE},
+            ExpressionAttributeValues={":p": {"S": PENDING_KEY}, ":now": {"S": iso(now)}},
+            Limit=limit,
+        )
+        return [str(from_item(i)["pk"]).removeprefix("ARTICLE#") for i in response["Items"]]
+
+    def removals(self, since: datetime, limit: int = 100) -> list[Removal]:
+        """Articles taken down since ``since``, newest first (the sparse ``Takedowns`` index)."""
+        response = self.db.query(
+            TableName=self.table_name,
+            IndexName=TAKEDOWN_INDEX,
+            KeyConditionExpression="#p = :p AND #t >= :since",
+            ExpressionAttributeNames={"#p": TAKEDOWN_PARTITION_ATTRIBUTE, "#t": TAKEDOWN_SORT_ATTRIBUTE},
+            ExpressionAttributeValues={":p": {"S": TAKEDOWN_KEY}, ":since": {"S": iso(since)}},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        removals = []
+        for item in response["Items"]:
+            values = from_item(item)
+            takedown = json.loads(values["takedown"])
+            removals.append(
+                Removal(
+                    article_id=values["id"], at=takedown["at"], reason=takedown["reason"], feeds=values.get("feeds", [])
+                )
+            )
+        return removals
+
+    # ---------------------------------------------------------------------------------------- writes
+    def create(
         self,
-        head: Mapping[str, Any],
-        revision: Mapping[str, Any],
-        external_id: str | None,
+        head: ArticleHead,
+        revision: RevisionItem,
+        *,
+        external: ExternalClaim | None = None,
+        idempotency: IdempotencyClaim | None = None,
     ) -> None:
-        """Head, first revision and external-id claim, all or nothing.
-
-        Raises ``RevisionConflict`` when the id or the external id is already taken.
-        """
-        article_id = head["id"]
-        items: list[dict[str, Any]] = [
-            self._put({"pk": article_pk(article_id), "sk": HEAD, **head}),
-            self._put({"pk": article_pk(article_id), "sk": revision_sk(revision["revision"]), **revision}),
+        """Head, first revision and claims, all or nothing. Raises :class:`ClaimTaken` naming what exists."""
+        parts: list[tuple[str, dict[str, Any]]] = [
+            ("article", self._put_new(head_item(head))),
+            ("article", self._put_new(_plain(revision, pk=head.pk, sk=revision_sk(revision.revision)))),
         ]
-        if external_id is not None:
-            items.append(self._put({"pk": f"EXTERNAL#{external_id}", "sk": "EXTERNAL", "article_id": article_id}))
-        try:
-            self.client.transact_write_items(TransactItems=items)
-        except self.client.exceptions.TransactionCanceledException as error:
-            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
-            if "ConditionalCheckFailed" in reasons:
-                raise RevisionConflict(str(error)) from error
-            raise  # throttling or a conflicting transaction: not a domain outcome
+        if external is not None:
+            pk, sk = external_key(external.external_id)
+            parts.append(("external_id", self._put_new(_plain(external, pk=pk, sk=sk))))
+        if idempotency is not None:
+            pk, sk = idempotency_key(idempotency.principal, idempotency.key)
+            parts.append(("idempotency_key", self._put_new(_plain(idempotency, pk=pk, sk=sk))))
+        self._transact([item for _, item in parts], [what for what, _ in parts])
 
-    def publish(self, publication: Publication) -> None:
-        """Mark the revision published and write its index entries, all or nothing.
-
-        Raises ``RevisionConflict`` if the head moved on or was already processed, ``SlugTaken`` if
-        another article holds the slug. Anything else (a fingerprint claimed by a concurrent
-        duplicate, throttling) propagates: the message is retried and sees the new state.
-        """
-        p = publication
-        updates = {**p.head_updates, "slug": p.slug}
-        items: list[dict[str, Any]] = [
-            self._update_head_if_received(p.article_id, p.revision, updates),
-            {
-                "Put": {
-                    "TableName": self.table_name,
-                    "Item": to_item({"pk": f"SLUG#{p.slug}", "sk": "SLUG", "article_id": p.article_id}),
-                    "ConditionExpression": "attribute_not_exists(pk) OR article_id = :id",
-                    "ExpressionAttributeValues": {":id": {"S": p.article_id}},
-                }
-            },
-        ]
-        if p.fingerprint is not None:
-            items.append(
-                {
-                    "Put": {
-                        "TableName": self.table_name,
-                        "Item": to_item(
-                            {
-                                "pk": f"FINGERPRINT#{p.fingerprint}",
-                                "sk": "FINGERPRINT",
-                                "article_id": p.article_id,
-                            }
-                        ),
-                        "ConditionExpression": "attribute_not_exists(pk) OR article_id = :id",
-                        "ExpressionAttributeValues": {":id": {"S": p.article_id}},
-                    }
-                }
-            )
-        items += [
-            {"Put": {"TableName": self.table_name, "Item": to_item({"pk": e.pk, "sk": e.sk, **e.attributes})}}
-            for e in p.entries
-        ]
+    def accept_revision(self, head: ArticleHead, revision: RevisionItem, expected_version: int) -> None:
+        """A new revision and the head that points at it. Raises RevisionConflict if the head moved."""
+        put_head = self._put_head(head, expected_version)
+        put_revision = self._put_new(_plain(revision, pk=head.pk, sk=revision_sk(revision.revision)))
         try:
-            self.client.transact_write_items(TransactItems=items)
-        except self.client.exceptions.TransactionCanceledException as error:
-            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
-            if reasons and reasons[0] == "ConditionalCheckFailed":
-                raise RevisionConflict(f"{p.article_id} r{p.revision} is no longer pending") from error
-            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                raise SlugTaken(p.slug) from error
-            raise
+            self._transact([put_head, put_revision], ["head", "revision"])
+        except ClaimTaken as error:
+            raise RevisionConflict(f"{head.id}: {error.what} changed since version {expected_version}") from error
 
-    def reject(self, article_id: str, revision: int, updates: Mapping[str, Any]) -> None:
+    def save_head(self, head: ArticleHead, expected_version: int) -> None:
+        """Replace the head if it is still at ``expected_version``; else RevisionConflict."""
+        put = self._put_head(head, expected_version)["Put"]
         try:
-            self.client.transact_write_items(
-                TransactItems=[self._update_head_if_received(article_id, revision, updates)]
-            )
-        except self.client.exceptions.TransactionCanceledException as error:
-            raise RevisionConflict(f"{article_id} r{revision} is no longer pending") from error
+            self.db.put_item(**put)
+        except self.db.exceptions.ConditionalCheckFailedException as error:
+            raise RevisionConflict(f"{head.id} moved past version {expected_version}") from error
 
-    def put_feed_manifest(self, feed: str, manifest: Mapping[str, Any], expected_version: int) -> None:
-        """Replace the manifest only if nobody else bumped the version since we read it."""
-        item = to_item({"pk": f"FEEDMETA#{feed}", "sk": HEAD, **manifest})
+    def set_pending(self, article_id: str, expected_version: int, pending_at: datetime | None, attempts: int) -> None:
+        """Bookkeeping of the reconciler: when to look again. Leaves ``version`` alone (nothing to announce)."""
+        names = {
+            "#v": "version",
+            "#n": "pending_attempts",
+            "#t": PENDING_SORT_ATTRIBUTE,
+            "#p": PENDING_PARTITION_ATTRIBUTE,
+        }
+        values: dict[str, Any] = {":v": {"N": str(expected_version)}, ":n": {"N": str(attempts)}}
+        if pending_at is None:
+            expression = "SET #n = :n REMOVE #t, #p"
+        else:
+            expression = "SET #n = :n, #t = :t, #p = :p"
+            values |= {":t": {"S": iso(pending_at)}, ":p": {"S": PENDING_KEY}}
         try:
-            self.client.put_item(
+            self.db.update_item(
                 TableName=self.table_name,
-                Item=item,
-                ConditionExpression="attribute_not_exists(pk) OR version = :expected",
-                ExpressionAttributeValues={":expected": {"N": str(expected_version)}},
+                Key=to_item({"pk": article_pk(article_id), "sk": HEAD}),
+                UpdateExpression=expression,
+                ConditionExpression="#v = :v",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
             )
-        except self.client.exceptions.ConditionalCheckFailedException as error:
-            raise RevisionConflict(f"feed {feed} moved past version {expected_version}") from error
+        except self.db.exceptions.ConditionalCheckFailedException as error:
+            raise RevisionConflict(f"{article_id} moved past version {expected_version}") from error
 
-    # --------------------------------------------------------------- helpers
-    def _put(self, values: Mapping[str, Any]) -> dict[str, Any]:
+    def claim_slug(self, slug: str, article_id: str) -> bool:
+        """True if the slug is now (or already was) this article's; False if another article holds it."""
+        pk, sk = slug_key(slug)
+        try:
+            self.db.put_item(
+                TableName=self.table_name,
+                Item=to_item(_plain(SlugClaim(slug=slug, article_id=article_id), pk=pk, sk=sk)),
+                ConditionExpression="attribute_not_exists(pk) OR article_id = :id",
+                ExpressionAttributeValues={":id": {"S": article_id}},
+            )
+        except self.db.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def put_tag_entries(self, entries: Iterable[TagEntry]) -> None:
+        """Idempotent (same keys, same values), 25 per BatchWriteItem, unprocessed items retried."""
+        requests = [
+            {"PutRequest": {"Item": to_item({"pk": tag_pk(e.tag_key), "sk": e.sort_key, "id": e.article_id})}}
+            for e in entries
+        ]
+        for start in range(0, len(requests), _BATCH_WRITE_MAX):
+            pending: dict[str, Any] = {self.table_name: requests[start : start + _BATCH_WRITE_MAX]}
+            for attempt in range(_UNPROCESSED_RETRIES):
+                pending = self.db.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+                if not pending:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            else:
+                raise RuntimeError("BatchWriteItem left items unprocessed after retries")
+
+    # --------------------------------------------------------------------------------------- helpers
+    def _put_new(self, values: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "Put": {
                 "TableName": self.table_name,
@@ -263,26 +447,29 @@ class ArticleTable(LazyClient):
             }
         }
 
-    def _update_head_if_received(self, article_id: str, revision: int, updates: Mapping[str, Any]) -> dict[str, Any]:
-        names = {f"#a{i}": name for i, name in enumerate(updates)}
-        values = {f":v{i}": _serialize(value) for i, value in enumerate(updates.values())}
-        assignments = ", ".join(f"#a{i} = :v{i}" for i in range(len(updates)))
+    def _put_head(self, head: ArticleHead, expected_version: int) -> dict[str, Any]:
         return {
-            "Update": {
+            "Put": {
                 "TableName": self.table_name,
-                "Key": to_item({"pk": article_pk(article_id), "sk": HEAD}),
-                "UpdateExpression": f"SET {assignments}",
-                "ConditionExpression": "#rev = :rev AND #status = :received",
-                "ExpressionAttributeNames": {**names, "#rev": "revision", "#status": "status"},
-                "ExpressionAttributeValues": {
-                    **values,
-                    ":rev": {"N": str(revision)},
-                    ":received": {"S": "received"},
-                },
+                "Item": to_item(head_item(head)),
+                "ConditionExpression": "#v = :expected",
+                "ExpressionAttributeNames": {"#v": "version"},
+                "ExpressionAttributeValues": {":expected": {"N": str(expected_version)}},
             }
         }
 
+    def _transact(self, items: list[dict[str, Any]], names: list[str]) -> None:
+        """One transaction; a resend by botocore reuses the token and is applied once."""
+        try:
+            self.db.transact_write_items(TransactItems=items, ClientRequestToken=str(uuid.uuid4()))  # type: ignore[arg-type]
+        except self.db.exceptions.TransactionCanceledException as error:
+            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+            failed = [names[i] for i, code in enumerate(reasons) if code == "ConditionalCheckFailed" and i < len(names)]
+            if failed:
+                raise ClaimTaken(failed[0]) from error
+            raise  # throttling or a conflicting transaction: not a domain outcome, the caller retries
 
-def json_attribute(value: Any) -> str:
-    """Compact JSON for an attribute that is read whole (cards): cheaper than nested maps."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
+
+def _just_below(key: str) -> str:
+    """The largest practical sort key below ``key`` (for an inclusive BETWEEN standing for ``< key``)."""
+    return key[:-1] + chr(ord(key[-1]) - 1) + "\U0010ffff" if key else key

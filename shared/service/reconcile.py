@@ -1,0 +1,105 @@
+"""Nothing stranded: the reconciler finishes whatever was committed but never completed.
+
+Every head with unfinished work is in the sparse ``Pending`` index with the time to look at it (a
+grace period after a revision was accepted; a grace period after a scheduled article's time). Once a
+minute the reconciler reads what is due and
+
+* re-announces a revision still waiting for enrichment, with the event id the relay used, so its
+  consumer runs again (after events refused for a while, a message in a DLQ, a crash) and anyone who
+  saw the first announcement recognises the repeat; it then waits longer before the next attempt;
+* publishes a scheduled article whose schedule never fired (the same conditional write the schedule
+  would have made);
+* drops a mark that no longer means anything.
+
+Its own bookkeeping (the next time to look) does not bump the head's version, so it announces nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Final, Protocol
+
+from shared.errors import RevisionConflict
+from shared.models.common import ArticleStatus, utcnow
+from shared.service.lifecycle import LifecycleService
+from shared.service.relay import Publisher, submitted_event
+from shared.store.items import ArticleHead
+from shared.store.scheduler import DuePublication
+
+SWEEP_LIMIT: Final = 200
+FIRST_RETRY: Final = timedelta(seconds=60)
+MAX_RETRY: Final = timedelta(hours=1)
+
+
+class ReconcileTable(Protocol):
+    def get_head(self, article_id: str) -> ArticleHead | None: ...
+    def pending(self, now: datetime, limit: int) -> list[str]: ...
+    def set_pending(
+        self, article_id: str, expected_version: int, pending_at: datetime | None, attempts: int
+    ) -> None: ...
+
+
+@dataclass
+class Sweep:
+    reannounced: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    cleared: list[str] = field(default_factory=list)
+
+
+def next_attempt(now: datetime, attempts: int) -> datetime:
+    """Exponential backoff: 1, 2, 4 ... minutes after each re-announcement, at most an hour."""
+    return now + min(FIRST_RETRY * 2**attempts, MAX_RETRY)
+
+
+class ReconcileService:
+    def __init__(
+        self,
+        table: ReconcileTable,
+        bus: Publisher,
+        lifecycle: LifecycleService,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._table = table
+        self._bus = bus
+        self._lifecycle = lifecycle
+        self._clock = clock
+
+    def sweep(self, correlation_id: str, limit: int = SWEEP_LIMIT) -> Sweep:
+        now = self._clock()
+        result = Sweep()
+        for article_id in self._table.pending(now, limit):
+            head = self._table.get_head(article_id)
+            if head is None or head.pending_at is None or head.pending_at > now:
+                continue  # finished (or rescheduled) since the index was read
+            try:
+                self._settle(head, now, correlation_id, result)
+            except RevisionConflict:
+                continue  # it moved while we looked: the next sweep sees the new state
+        return result
+
+    def _settle(self, head: ArticleHead, now: datetime, correlation_id: str, result: Sweep) -> None:
+        if head.revision > head.processed_revision:
+            self._bus.publish([submitted_event(head)])
+            self._table.set_pending(
+                head.id, head.version, next_attempt(now, head.pending_attempts), head.pending_attempts + 1
+            )
+            result.reannounced.append(head.id)
+        elif head.status is ArticleStatus.SCHEDULED and head.publish_at is not None and head.publish_at <= now:
+            assert head.live_revision is not None  # a scheduled head has an enriched revision
+            due = DuePublication(article_id=head.id, revision=head.live_revision, publish_at=head.publish_at)
+            self._lifecycle.publish_due(due, correlation_id)
+            result.published.append(head.id)
+        else:
+            self._table.set_pending(head.id, head.version, None, 0)
+            result.cleared.append(head.id)
+
+    def publish_due(self, due: Sequence[DuePublication], correlation_id: str) -> list[str]:
+        """Schedules that fired (the schedule queue): publish each if it still waits for that time."""
+        published = []
+        for item in due:
+            applied = self._lifecycle.publish_due(item, correlation_id)
+            if applied is not None and applied.transition.value == "done":
+                published.append(item.article_id)
+        return published
