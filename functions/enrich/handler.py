@@ -14,11 +14,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel, SqsRecordModel
+from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Json
 
-from shared.models.events import ArticleSubmitted, Envelope
+from shared.models.events import ArticleSubmitted, BusMessage
 from shared.observability import observability
 from shared.service.publishing import PublishingService
 from shared.settings import EnrichSettings, load
@@ -32,12 +32,8 @@ obs = observability(SETTINGS.POWERTOOLS_METRICS_NAMESPACE)
 logger, metrics = obs.logger, obs.metrics
 
 
-class SubmittedEvent(EventBridgeModel):
-    detail: Envelope[ArticleSubmitted]
-
-
 class SubmittedRecord(SqsRecordModel):
-    body: Json[SubmittedEvent]
+    body: Json[BusMessage[ArticleSubmitted]]
 
 
 @dataclass(frozen=True)

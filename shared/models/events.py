@@ -146,6 +146,18 @@ class Envelope[DataT: EventData](BaseModel):
     data: DataT
 
 
+class BusMessage[DataT: EventData](BaseModel):
+    """An event as an EventBridge rule delivers it to SQS: the parts consumers read, ``detail`` typed."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str
+    detail_type: str = Field(alias="detail-type")
+    source: str
+    time: AwareDatetime
+    detail: Envelope[DataT]
+
+
 EVENT_TYPES: dict[str, type[EventData]] = {
     cls.detail_type: cls
     for cls in (

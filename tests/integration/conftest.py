@@ -1,7 +1,9 @@
 """Integration tier: our handlers and adapters against moto, in-process (no server, no network).
 
-The Lambda service itself (event source mappings) is the one thing played by the test: ``Pump``
-hands stream records and queue messages to the handlers, as Lambda would.
+The Lambda service itself (event source mappings, EventBridge Scheduler firing) is the one thing played
+by the test: ``Pump`` hands stream records, queue messages and due schedules to the handlers, as AWS
+would. Resources mirror the CDK stack's (table with its indexes, buckets, bus, rule, queues, schedule
+group); tests/infra checks the template, tests/e2e runs the real template on the local runtime.
 """
 
 from __future__ import annotations
@@ -13,39 +15,73 @@ import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-os.environ.update(
-    {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-        "POWERTOOLS_SERVICE_NAME": "integration",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-    }
-)
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+TABLE = "newsroom-test"
+DOCUMENTS = "newsroom-test-documents"
+BUS = "newsroom-test-bus"
+SOURCE = "newsroom.pipeline"
+SCHEDULE_GROUP = "newsroom-test"
+SITE = "https://cdn.example.org"
+WEBSITE = "https://news.example.org"
+ISSUER = f"https://cognito-idp.{REGION}.amazonaws.com/{REGION}_testpool"
+
+ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    "POWERTOOLS_SERVICE_NAME": "integration",
+    "POWERTOOLS_METRICS_NAMESPACE": "NewsroomTest",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "TABLE_NAME": TABLE,
+    "DOCUMENTS_BUCKET": DOCUMENTS,
+    "WEBSITE_URL": WEBSITE,
+    "SITE_BASE_URL": SITE,
+    "PUBLISHER_NAME": "Newsroom Test",
+    "PUBLISHER_LOGO_URL": f"{WEBSITE}/logo.png",
+    "DEFAULT_IMAGE_URL": f"{WEBSITE}/default.jpg",
+    "AUTHOR_URL_PATTERN": f"{WEBSITE}/authors/{{slug}}",
+    "TOKEN_ISSUER": ISSUER,
+    "TOKEN_AUDIENCE": "test-client",
+    "JWKS_URL": f"{ISSUER}/.well-known/jwks.json",
+    "SCHEDULE_GROUP": SCHEDULE_GROUP,
+    "SCHEDULE_TARGET_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:schedule",
+    "SCHEDULE_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/scheduler",
+    "SCHEDULE_DLQ_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:schedule-dlq",
+    "EVENT_BUS_NAME": BUS,
+    "EVENT_SOURCE": SOURCE,
+}
+os.environ.update(ENVIRONMENT)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-import boto3
-from moto import mock_aws
+import boto3  # noqa: E402 - after the environment above
+from moto import mock_aws  # noqa: E402
 
-from shared.settings import Settings
-from shared.store.clients import aws_client
+from shared.store.clients import aws_client  # noqa: E402
 
-SETTINGS = Settings()
-HANDLERS = ("functions.api.handler", "functions.relay.handler", "functions.enrich.handler",
-            "functions.build_feeds.handler")  # fmt: skip
+HANDLERS = ("api", "relay", "enrich", "reconcile")
+# Index name -> (partition attribute, sort attribute, projected attributes or None for KEYS_ONLY)
+INDEXES = {
+    "FeedAll": ("feed_all", "feed_sk", ["id", "card", "sig"]),
+    "FeedSection": ("feed_section", "feed_sk", ["id", "card", "sig"]),
+    "FeedLang": ("feed_lang", "feed_sk", ["id", "card", "sig"]),
+    "Pending": ("pending_pk", "pending_at", None),
+    "Takedowns": ("takedown_pk", "takedown_at", ["id", "feeds", "takedown"]),
+}
 
 
 class FakeContext:
     function_name = "test"
     function_version = "$LATEST"
     memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:test"
+    invoked_function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:test"
     log_group_name = "/aws/lambda/test"
     log_stream_name = "test"
 
@@ -62,12 +98,33 @@ def handler_module(name: str) -> Any:
 
 def _reset_caches() -> None:
     aws_client.cache_clear()
-    for module_name in HANDLERS:
-        module = sys.modules.get(module_name)
-        for attribute in ("_services", "_service", "_builder", "_bus", "openapi_document"):
+    for name in HANDLERS:
+        module = sys.modules.get(f"functions.{name}.handler")
+        for attribute in ("default_services", "default_dependencies", "openapi_document"):
             cached = getattr(module, attribute, None)
             if cached is not None and hasattr(cached, "cache_clear"):
                 cached.cache_clear()
+
+
+def table_definition() -> dict[str, Any]:
+    attributes = {"pk", "sk"} | {a for p, s, _ in INDEXES.values() for a in (p, s)}
+    return {
+        "TableName": TABLE,
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in sorted(attributes)],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": name,
+                "KeySchema": [{"AttributeName": p, "KeyType": "HASH"}, {"AttributeName": s, "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"}
+                if projected is None
+                else {"ProjectionType": "INCLUDE", "NonKeyAttributes": projected},
+            }
+            for name, (p, s, projected) in INDEXES.items()
+        ],
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    }
 
 
 @dataclass
@@ -76,62 +133,73 @@ class Resources:
     s3: Any
     sqs: Any
     streams: Any
+    events: Any
+    scheduler: Any
     stream_arn: str
     enrich_queue: str
-    feeds_queue: str
+    schedule_queue: str
+    observed_queue: str  # every event on the bus, as a partner would receive them
 
-    def table_items(self) -> list[dict[str, Any]]:
-        return self.dynamodb.scan(TableName=SETTINGS.table_name)["Items"]
+    def items(self) -> list[dict[str, Any]]:
+        from shared.store.table import from_item  # noqa: PLC0415
 
-    def object_keys(self, bucket: str) -> list[str]:
+        return [from_item(i) for i in self.dynamodb.scan(TableName=TABLE)["Items"]]
+
+    def object_keys(self, bucket: str = DOCUMENTS) -> list[str]:
         return [o["Key"] for o in self.s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
 
+    def published_events(self) -> list[dict[str, Any]]:
+        """Everything published on the bus so far (drains the observing queue)."""
+        seen: list[dict[str, Any]] = []
+        while True:
+            batch = self.sqs.receive_message(QueueUrl=self.observed_queue, MaxNumberOfMessages=10).get("Messages", [])
+            if not batch:
+                return seen
+            for message in batch:
+                seen.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=self.observed_queue, ReceiptHandle=message["ReceiptHandle"])
 
-def _queue_with_rule(events: Any, sqs: Any, name: str, detail_types: list[str]) -> str:
+
+def _queue(sqs: Any, name: str) -> tuple[str, str]:
     url = sqs.create_queue(QueueName=name)["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events.put_rule(
-        Name=f"{name}-rule",
-        EventBusName=SETTINGS.event_bus_name,
-        EventPattern=json.dumps({"source": [SETTINGS.event_source], "detail-type": detail_types}),
-    )
-    events.put_targets(Rule=f"{name}-rule", EventBusName=SETTINGS.event_bus_name, Targets=[{"Id": "q", "Arn": arn}])
-    return url
+    return url, arn
+
+
+def _route(events: Any, name: str, pattern: dict[str, Any], arn: str) -> None:
+    events.put_rule(Name=name, EventBusName=BUS, EventPattern=json.dumps(pattern))
+    events.put_targets(Rule=name, EventBusName=BUS, Targets=[{"Id": "q", "Arn": arn}])
 
 
 @pytest.fixture
 def aws() -> Iterator[Resources]:
     with mock_aws():
         dynamodb = boto3.client("dynamodb")
-        table = dynamodb.create_table(
-            TableName=SETTINGS.table_name,
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-        )
+        table = dynamodb.create_table(**table_definition())
         s3 = boto3.client("s3")
-        for bucket in (SETTINGS.documents_bucket, SETTINGS.site_bucket):
-            s3.create_bucket(Bucket=bucket)
+        s3.create_bucket(Bucket=DOCUMENTS)
         events = boto3.client("events")
-        events.create_event_bus(Name=SETTINGS.event_bus_name)
+        events.create_event_bus(Name=BUS)
         sqs = boto3.client("sqs")
+        enrich_url, enrich_arn = _queue(sqs, "enrich")
+        _route(events, "enrich", {"source": [SOURCE], "detail-type": ["ArticleSubmitted"]}, enrich_arn)
+        observed_url, observed_arn = _queue(sqs, "observed")
+        _route(events, "observe", {"source": [SOURCE]}, observed_arn)
+        schedule_url, _ = _queue(sqs, "schedule")
+        _queue(sqs, "schedule-dlq")
+        scheduler = boto3.client("scheduler")
+        scheduler.create_schedule_group(Name=SCHEDULE_GROUP)
         resources = Resources(
             dynamodb=dynamodb,
             s3=s3,
             sqs=sqs,
             streams=boto3.client("dynamodbstreams"),
+            events=events,
+            scheduler=scheduler,
             stream_arn=table["TableDescription"]["LatestStreamArn"],
-            enrich_queue=_queue_with_rule(events, sqs, "enrich", ["ArticleSubmitted"]),
-            feeds_queue=_queue_with_rule(
-                events, sqs, "feeds", ["ArticlePublished", "ArticleUpdated", "ArticleUnpublished"]
-            ),
+            enrich_queue=enrich_url,
+            schedule_queue=schedule_url,
+            observed_queue=observed_url,
         )
         _reset_caches()
         yield resources
@@ -139,7 +207,7 @@ def aws() -> Iterator[Resources]:
 
 
 class Pump:
-    """Plays Lambda's event source mappings: stream -> relay, queues -> enrich and build_feeds."""
+    """Plays Lambda's event source mappings and the Scheduler: stream -> relay, queues -> consumers."""
 
     def __init__(self, resources: Resources) -> None:
         self.r = resources
@@ -147,36 +215,23 @@ class Pump:
         self._iterator = self.r.streams.get_shard_iterator(
             StreamArn=self.r.stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
         )["ShardIterator"]
-        self.relayed: list[dict[str, Any]] = []
 
     def stream_event(self) -> dict[str, Any]:
         response = self.r.streams.get_records(ShardIterator=self._iterator)
         self._iterator = response["NextShardIterator"]
         records = [
-            {**record, "eventSourceARN": self.r.stream_arn}
+            _jsonable({**record, "eventSourceARN": self.r.stream_arn})
             for record in response["Records"]
-            if record["dynamodb"]["Keys"]["sk"]["S"] == "HEAD"  # the ESM's filter criteria
+            if record["dynamodb"]["Keys"]["sk"]["S"] == "HEAD"  # the mapping's filter criteria
         ]
         return {"Records": records}
 
     def queue_event(self, queue_url: str) -> dict[str, Any]:
-        messages = self.r.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
-        return {
-            "Records": [
-                {
-                    "messageId": m["MessageId"],
-                    "receiptHandle": m["ReceiptHandle"],
-                    "body": m["Body"],
-                    "attributes": {"ApproximateReceiveCount": "1"},
-                    "messageAttributes": {},
-                    "md5OfBody": m["MD5OfBody"],
-                    "eventSource": "aws:sqs",
-                    "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q",
-                    "awsRegion": "us-east-1",
-                }
-                for m in messages
-            ]
-        }
+        messages = self.r.sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"]
+        ).get("Messages", [])
+        arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{queue_url.rsplit('/', 1)[-1]}"
+        return {"Records": [_sqs_record(m, arn) for m in messages]}
 
     def deliver(self, queue_url: str, function: str) -> list[str]:
         """One batch from the queue to the function; successes are deleted; returns failed ids."""
@@ -193,30 +248,84 @@ class Pump:
     def relay(self) -> int:
         event = self.stream_event()
         if event["Records"]:
-            handler_module("relay").handler(event, FakeContext())
-            self.relayed.extend(event["Records"])
+            result = handler_module("relay").handler(event, FakeContext())
+            assert result.get("batchItemFailures", []) == []
         return len(event["Records"])
+
+    def fire_due_schedules(self, now: datetime | None = None) -> int:
+        """EventBridge Scheduler: send each due one-time schedule's input to its target queue, then delete it."""
+        moment = now or datetime.now(UTC)
+        fired = 0
+        for summary in self.r.scheduler.list_schedules(GroupName=SCHEDULE_GROUP).get("Schedules", []):
+            schedule = self.r.scheduler.get_schedule(Name=summary["Name"], GroupName=SCHEDULE_GROUP)
+            at = datetime.fromisoformat(schedule["ScheduleExpression"][3:-1]).replace(tzinfo=UTC)
+            if at <= moment:
+                self.r.sqs.send_message(QueueUrl=self.r.schedule_queue, MessageBody=schedule["Target"]["Input"])
+                self.r.scheduler.delete_schedule(Name=summary["Name"], GroupName=SCHEDULE_GROUP)
+                fired += 1
+        return fired
+
+    def sweep(self) -> dict[str, Any]:
+        """The reconciler's scheduled rule."""
+        result: dict[str, Any] = handler_module("reconcile").handler({"id": str(uuid.uuid4())}, FakeContext())
+        return result
 
     def run(self, rounds: int = 10) -> None:
         """Until nothing moves: relay the stream, then each queue to its consumer."""
         for _ in range(rounds):
             moved = self.relay()
-            for queue, function in ((self.r.enrich_queue, "enrich"), (self.r.feeds_queue, "build_feeds")):
-                event_count = int(
+            for queue, function in ((self.r.enrich_queue, "enrich"), (self.r.schedule_queue, "reconcile")):
+                waiting = int(
                     self.r.sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])[
                         "Attributes"
                     ]["ApproximateNumberOfMessages"]
                 )
-                if event_count:
-                    moved += event_count
+                if waiting:
+                    moved += waiting
                     assert self.deliver(queue, function) == []
             if not moved:
                 return
 
 
+def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
+    attributes = message.get("Attributes", {})
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": {
+            "ApproximateReceiveCount": attributes.get("ApproximateReceiveCount", "1"),
+            "SentTimestamp": attributes.get("SentTimestamp", "0"),
+            "SenderId": attributes.get("SenderId", "test"),
+            "ApproximateFirstReceiveTimestamp": attributes.get("ApproximateFirstReceiveTimestamp", "0"),
+        },
+        "messageAttributes": {},
+        "md5OfBody": message["MD5OfBody"],
+        "eventSource": "aws:sqs",
+        "eventSourceARN": arn,
+        "awsRegion": REGION,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, bytes):
+        return value.decode()
+    return value
+
+
 @pytest.fixture
 def pump(aws: Resources) -> Pump:
     return Pump(aws)
+
+
+EDITOR = {"cognito:username": "eddie", "sub": "u-editor", "cognito:groups": "editor"}
+PUBLISHER = {"cognito:username": "pat", "sub": "u-publisher", "cognito:groups": "publisher"}
 
 
 def api_event(
@@ -227,8 +336,19 @@ def api_event(
     query: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     raw_body: str | None = None,
+    claims: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """An API Gateway proxy event; ``claims`` as the Cognito authorizer passes them on protected routes."""
     merged_headers = {"content-type": "application/json", **(headers or {})}
+    context: dict[str, Any] = {
+        "requestId": str(uuid.uuid4()),
+        "stage": "v1",
+        "resourcePath": path,
+        "httpMethod": method,
+        "identity": {"sourceIp": "127.0.0.1", "apiKeyId": "test-key-id"},
+    }
+    if claims is not None:
+        context["authorizer"] = {"claims": claims}
     return {
         "resource": path,
         "path": path,
@@ -239,21 +359,28 @@ def api_event(
         "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
         "pathParameters": None,
         "stageVariables": None,
-        "requestContext": {
-            "requestId": str(uuid.uuid4()),
-            "stage": "v1",
-            "resourcePath": path,
-            "httpMethod": method,
-            "identity": {"sourceIp": "127.0.0.1", "apiKeyId": "test-key-id"},
-        },
+        "requestContext": context,
         "body": raw_body if raw_body is not None else (json.dumps(body) if body is not None else None),
         "isBase64Encoded": False,
     }
 
 
-def call_api(method: str, path: str, body: Any = None, **kwargs: Any) -> tuple[int, dict[str, Any], Any]:
+@dataclass
+class HttpResponse:
+    status: int
+    headers: dict[str, str]
+    body: Any
+    raw: str
+
+    def __iter__(self) -> Iterator[Any]:  # status, headers, body = call_api(...)
+        return iter((self.status, self.headers, self.body))
+
+
+def call_api(method: str, path: str, body: Any = None, **kwargs: Any) -> HttpResponse:
     response = handler_module("api").handler(api_event(method, path, body, **kwargs), FakeContext())
     headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
     headers |= {k.lower(): v[0] for k, v in (response.get("multiValueHeaders") or {}).items() if v}
-    payload = json.loads(response["body"]) if response.get("body") else None
-    return response["statusCode"], headers, payload
+    raw = response.get("body") or ""
+    content_type = headers.get("content-type", "")
+    payload = json.loads(raw) if raw and "json" in content_type else raw
+    return HttpResponse(response["statusCode"], headers, payload, raw)

@@ -8,30 +8,30 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import SETTINGS, Resources, call_api
+from tests.integration.conftest import EDITOR, Resources, call_api
 from tests.support.articles import seed_style_article
 
 
 def test_valid_submission_is_accepted_and_stored(aws: Resources) -> None:
     # GIVEN a valid article
     # WHEN it is submitted
-    status, headers, body = call_api("POST", "/articles", seed_style_article())
+    status, headers, body = call_api("POST", "/articles", seed_style_article(), claims=EDITOR)
     # THEN it is accepted with its id, first revision and a link
     assert status == 202
     assert body["revision"] == 1 and body["status"] == "received"
     assert headers["location"] == f"/articles/{body['id']}" == body["links"]["self"]
     # AND the raw submission is in S3 and the head and revision are in DynamoDB
-    assert aws.object_keys(SETTINGS.documents_bucket) == [f"submissions/{body['id']}/00000001.json"]
-    keys = sorted((i["pk"]["S"], i["sk"]["S"]) for i in aws.table_items())
+    assert aws.object_keys() == [f"submissions/{body['id']}/00000001.json"]
+    keys = sorted((i["pk"], i["sk"]) for i in aws.items())
     assert keys == [(f"ARTICLE#{body['id']}", "HEAD"), (f"ARTICLE#{body['id']}", "REV#00000001")]
 
 
 def test_received_article_reads_back_sanitized_with_credit_parts(aws: Resources) -> None:
     # GIVEN an article whose body carries a script and an event handler
     article = seed_style_article(body_html='<p onclick="steal()">Safe text here.</p><script>alert(1)</script>')
-    _, _, accepted = call_api("POST", "/articles", article)
+    _, _, accepted = call_api("POST", "/articles", article, claims=EDITOR)
     # WHEN it is read back
-    status, _, body = call_api("GET", f"/articles/{accepted['id']}")
+    status, _, body = call_api("GET", f"/articles/{accepted['id']}", claims=EDITOR)
     # THEN it is the sanitized article, still received, with the credit split
     assert status == 200
     assert body["status"] == "received"
@@ -47,20 +47,22 @@ def test_received_article_reads_back_sanitized_with_credit_parts(aws: Resources)
 def test_resubmitting_the_same_external_id_returns_the_same_article(aws: Resources) -> None:
     # GIVEN an article sent with an external id
     article = seed_style_article(external_id="wire:123")
-    _, _, first = call_api("POST", "/articles", article)
-    items_before = len(aws.table_items())
+    _, _, first = call_api("POST", "/articles", article, claims=EDITOR)
+    items_before = len(aws.items())
     # WHEN the same content is sent again
-    status, _, second = call_api("POST", "/articles", article)
+    status, _, second = call_api("POST", "/articles", article, claims=EDITOR)
     # THEN the answer names the existing article and nothing new is stored
     assert status == 200
     assert second["id"] == first["id"]
-    assert len(aws.table_items()) == items_before
-    assert len(aws.object_keys(SETTINGS.documents_bucket)) == 1
+    assert len(aws.items()) == items_before
+    assert len(aws.object_keys()) == 1
 
 
 def test_same_external_id_with_other_content_conflicts(aws: Resources) -> None:
-    call_api("POST", "/articles", seed_style_article(external_id="wire:9"))
-    status, headers, body = call_api("POST", "/articles", seed_style_article(external_id="wire:9", headline="Other"))
+    call_api("POST", "/articles", seed_style_article(external_id="wire:9"), claims=EDITOR)
+    status, headers, body = call_api(
+        "POST", "/articles", seed_style_article(external_id="wire:9", headline="Other"), claims=EDITOR
+    )
     assert status == 409
     assert headers["content-type"] == "application/problem+json"
     assert body["errors"][0]["field"] == "external_id"
@@ -120,15 +122,15 @@ BAD_FIELDS = [
 @pytest.mark.parametrize(("field", "article"), BAD_FIELDS, ids=[f"{f}-{i}" for i, (f, _) in enumerate(BAD_FIELDS)])
 def test_each_bad_field_is_named_and_nothing_is_stored(aws: Resources, field: str, article: dict[str, Any]) -> None:
     # WHEN an article with one bad field is submitted
-    status, headers, body = call_api("POST", "/articles", article)
+    status, headers, body = call_api("POST", "/articles", article, claims=EDITOR)
     # THEN the answer is a 422 problem naming that field with a message
     assert status == 422, body
     assert headers["content-type"] == "application/problem+json"
     assert field in [e["field"] for e in body["errors"]]
     assert all(e["message"] for e in body["errors"])
     # AND nothing reached S3 or DynamoDB
-    assert aws.table_items() == []
-    assert aws.object_keys(SETTINGS.documents_bucket) == []
+    assert aws.items() == []
+    assert aws.object_keys() == []
 
 
 @pytest.mark.parametrize(
@@ -147,13 +149,13 @@ def test_each_bad_field_is_named_and_nothing_is_stored(aws: Resources, field: st
 def test_malformed_requests_are_4xx_and_store_nothing(
     aws: Resources, raw_body: str, headers: dict[str, str] | None, expected: int
 ) -> None:
-    status, response_headers, body = call_api("POST", "/articles", raw_body=raw_body, headers=headers)
+    status, response_headers, body = call_api("POST", "/articles", raw_body=raw_body, headers=headers, claims=EDITOR)
     assert status == expected, body
     assert response_headers["content-type"] == "application/problem+json"
     assert body["status"] == expected and body["title"] and body["detail"]
     assert body["errors"][0]["field"] in ("body", "content-type")
-    assert aws.table_items() == []
-    assert aws.object_keys(SETTINGS.documents_bucket) == []
+    assert aws.items() == []
+    assert aws.object_keys() == []
 
 
 @pytest.mark.parametrize(
@@ -180,11 +182,12 @@ def test_bad_feed_queries_name_the_parameter(aws: Resources, query: dict[str, st
 
 
 def test_health_and_openapi(aws: Resources) -> None:
-    assert call_api("GET", "/health")[2]["status"] == "ok"
+    assert call_api("GET", "/health").body["status"] == "ok"
     status, _, document = call_api("GET", "/openapi.json")
     assert status == 200
     assert document["openapi"].startswith("3.1")
-    assert document["paths"]["/articles"]["post"]["security"] == [{"apiKey": []}]
+    assert document["paths"]["/articles"]["post"]["security"] == [{"cognito": [], "apiKey": []}]
+    assert document["servers"] == [{"url": "/v1", "description": document["servers"][0]["description"]}]
     assert "Problem" in document["components"]["schemas"]
     # every reference in the document resolves to a component schema
     references = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(document)))

@@ -1,231 +1,329 @@
-"""The asynchronous path against moto: stream relay -> EventBridge -> SQS -> enrich -> feeds."""
+"""An article's life through the real handlers and adapters on moto: submit, correct, schedule, take
+down, restore; every output and every event checked at each step, with redeliveries and races."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from shared.store.bus import EventPublishError
-from tests.integration.conftest import SETTINGS, FakeContext, Pump, Resources, call_api, handler_module
+from tests.integration.conftest import (
+    EDITOR,
+    PUBLISHER,
+    SCHEDULE_GROUP,
+    TABLE,
+    FakeContext,
+    HttpResponse,
+    Pump,
+    Resources,
+    call_api,
+    handler_module,
+)
 from tests.support.articles import seed_style_article, short_article
-from tests.support.ninjs import ninjs_validator
 
 
-def _submit(article: dict[str, Any]) -> str:
-    status, _, body = call_api("POST", "/articles", article)
-    assert status == 202, body
-    return body["id"]
+def submit(article: dict[str, Any], claims: dict[str, str] = EDITOR, **kwargs: Any) -> str:
+    response = call_api("POST", "/articles", article, claims=claims, **kwargs)
+    assert response.status == 202, response.body
+    return str(response.body["id"])
 
 
-def _site_json(aws: Resources, key: str) -> Any:
-    return json.loads(aws.s3.get_object(Bucket=SETTINGS.site_bucket, Key=key)["Body"].read())
+def feed_ids(query: dict[str, str] | None = None) -> list[str]:
+    response = call_api("GET", "/feed", query=query)
+    assert response.status == 200, response.body
+    return [item["id"] for item in response.body["items"]]
 
 
-def test_a_submitted_article_is_published_enriched_and_in_the_feeds(aws: Resources, pump: Pump) -> None:
-    # GIVEN a ~300-word article submitted through the API
-    article_id = _submit(seed_style_article())
-    # WHEN the pipeline runs to rest
+def feed_file(path: str) -> HttpResponse:
+    response = call_api("GET", f"/feeds/{path}")
+    assert response.status == 200, response.raw
+    return response
+
+
+def detail_types(events: list[dict[str, Any]]) -> list[str]:
+    return [e["detail-type"] for e in events]
+
+
+def test_a_submitted_article_is_published_everywhere(aws: Resources, pump: Pump) -> None:
+    # GIVEN an editor's article
+    article_id = submit(seed_style_article())
+    # WHEN the pipeline runs
     pump.run()
-    # THEN the article is published with its enrichment
-    status, _, article = call_api("GET", f"/articles/{article_id}")
-    assert status == 200
-    assert article["status"] == "published"
-    assert article["reading_time_minutes"] == 2
-    assert article["slug"] == "russia-becomes-first-country-to-recognize-afghanistans-taliban-government"
-    assert article["summary"].startswith("Russia on July 3 became the first country")
-    assert article["published_at"] and article["updated_at"]
-    assert article["lead_image"]["agency"] == "Anadolu"
-    people = {p["name"] for p in article["entities"]["people"]}
-    assert {"Vladimir Putin", "Sergey Lavrov"} <= people
-    # AND it heads the paginated feed and its section feed
-    _, _, page = call_api("GET", "/feed")
-    assert [item["id"] for item in page["items"]] == [article_id]
-    _, _, section = call_api("GET", "/feed", query={"section": "news"})
-    assert section["items"][0]["id"] == article_id
-    # AND the static JSON Feed of the main feed lists it
-    feed = _site_json(aws, "feeds/all/feed.json")
-    assert feed["version"] == "https://jsonfeed.org/version/1.1"
-    assert [item["title"] for item in feed["items"]] == [article["headline"]]
-    assert "feeds/all/rss.xml" in aws.object_keys(SETTINGS.site_bucket)
-    # AND every feed it is in has its files, tag feeds included, where the API's links point
-    _, _, tagged = call_api("GET", "/feed", query={"tag": "Russia"})
-    assert [item["id"] for item in tagged["items"]] == [article_id]
-    assert tagged["links"]["json_feed"].endswith("/feeds/tag/russia/feed.json")
-    assert _site_json(aws, "feeds/tag/russia/feed.json")["items"][0]["title"] == article["headline"]
+    # THEN readers get it, with its revision as ETag, and it is in every feed it belongs to
+    read = call_api("GET", f"/articles/{article_id}")
+    assert read.status == 200 and read.headers["etag"] == '"1"'
+    assert read.body["status"] == "published" and read.body["reading_time_minutes"] == 2
+    assert "public" in read.headers["cache-control"]
+    for query in (None, {"section": "news"}, {"tag": "Russia"}, {"language": "en"}):
+        assert feed_ids(query) == [article_id]
+    for path in ("all/feed.json", "tag/russia/rss.xml", "section/news/atom.xml", "lang/en/feed.json"):
+        assert article_id in feed_file(path).raw
+    assert read.body["url"] in call_api("GET", "/sitemaps/news.xml").raw
+    # AND each step was announced once, in order
+    assert detail_types(aws.published_events()) == ["ArticleSubmitted", "ArticlePublished", "FeedUpdated"]
 
 
-def test_the_relay_announces_each_committed_change_once(aws: Resources, pump: Pump) -> None:
-    # GIVEN one article through the whole pipeline
-    _submit(seed_style_article())
-    pump.run()
-    # THEN the relay saw the submission, the publication and the feed manifests
-    detail_types = []
-    for record in pump.relayed:
-        image = record["dynamodb"].get("NewImage", {})
-        if image.get("entity", {}).get("S") == "article":
-            detail_types.append(image["status"]["S"])
-        elif image.get("pk", {}).get("S", "").startswith("FEEDMETA#"):
-            detail_types.append(image["feed"]["S"])
-    assert detail_types[:2] == ["received", "published"]
-    assert {"all", "section#news", "lang#en"} <= set(detail_types[2:])
-
-
-def test_redelivering_every_message_changes_nothing(aws: Resources, pump: Pump) -> None:
-    # GIVEN an article through the whole pipeline
-    article_id = _submit(seed_style_article())
-    pump.run()
-    items_before = sorted(json.dumps(i, sort_keys=True) for i in aws.table_items())
-    feed_before = aws.s3.get_object(Bucket=SETTINGS.site_bucket, Key="feeds/all/feed.json")["Body"].read()
-    # WHEN the stream records are relayed again (at-least-once delivery) and everything reruns
-    handler_module("relay").handler({"Records": pump.relayed}, FakeContext())
-    pump.run()
-    # THEN the table and the feed files are unchanged
-    assert sorted(json.dumps(i, sort_keys=True) for i in aws.table_items()) == items_before
-    assert aws.s3.get_object(Bucket=SETTINGS.site_bucket, Key="feeds/all/feed.json")["Body"].read() == feed_before
-    assert call_api("GET", f"/articles/{article_id}")[2]["revision"] == 1
-
-
-def test_same_headline_gets_a_numbered_slug(aws: Resources, pump: Pump) -> None:
-    first = _submit(short_article(1, headline="Kyiv metro reopens"))
-    pump.run()
-    second = _submit(short_article(2, headline="Kyiv metro reopens"))
-    pump.run()
-    assert call_api("GET", f"/articles/{first}")[2]["slug"] == "kyiv-metro-reopens"
-    assert call_api("GET", f"/articles/{second}")[2]["slug"] == "kyiv-metro-reopens-2"
-
-
-def test_resent_wire_copy_with_small_edits_is_flagged_as_duplicate(aws: Resources, pump: Pump) -> None:
-    # GIVEN a published article
-    original = _submit(seed_style_article())
-    pump.run()
-    # WHEN the same copy arrives again with a word changed and no external id
-    edited = seed_style_article()
-    edited["body_html"] = edited["body_html"].replace("formally recognize", "officially recognize")
-    copy = _submit(edited)
-    pump.run()
-    # THEN the copy is published but flagged as a duplicate of the original
-    assert call_api("GET", f"/articles/{copy}")[2]["duplicate_of"] == original
-    assert call_api("GET", f"/articles/{original}")[2]["duplicate_of"] is None
-
-
-def test_feed_pages_have_no_repeats_or_gaps_when_articles_arrive_between_pages(aws: Resources, pump: Pump) -> None:
-    # GIVEN 25 published articles with distinct publication times
-    ids = [_submit(short_article(n, publish_at=f"2026-01-01T10:{n:02d}:00Z")) for n in range(25)]
-    pump.run(rounds=20)
-    # WHEN the feed is read 10 at a time, with a new article published after the first page
-    _, _, first = call_api("GET", "/feed", query={"limit": "10"})
-    _submit(short_article(99))
-    pump.run()
-    _, _, second = call_api("GET", "/feed", query={"limit": "10", "cursor": first["next_cursor"]})
-    _, _, third = call_api("GET", "/feed", query={"limit": "10", "cursor": second["next_cursor"]})
-    # THEN the three pages hold the 25 first articles newest first, exactly once each
-    seen = [item["id"] for page in (first, second, third) for item in page["items"]]
-    assert seen == list(reversed(ids))
-    assert third["next_cursor"] is None
-
-
-def test_a_message_for_an_unknown_article_fails_only_its_own_record(aws: Resources, pump: Pump) -> None:
-    # GIVEN a batch with one good and one broken ArticleSubmitted message
-    article_id = _submit(seed_style_article())
+def test_redelivering_everything_changes_nothing(aws: Resources, pump: Pump) -> None:
+    # GIVEN a published article and the messages that got it there
+    article_id = submit(seed_style_article())
     pump.relay()
-    good = aws.sqs.receive_message(QueueUrl=aws.enrich_queue)["Messages"][0]
-    broken = json.loads(good["Body"])
-    broken["detail"]["data"]["article_id"] = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
-    event = {
-        "Records": [
-            {"messageId": "good", "receiptHandle": "r1", "body": good["Body"], "attributes": {},
-             "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-             "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:enrich", "awsRegion": "us-east-1"},
-            {"messageId": "broken", "receiptHandle": "r2", "body": json.dumps(broken), "attributes": {},
-             "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-             "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:enrich", "awsRegion": "us-east-1"},
-        ]
-    }  # fmt: skip
-    # WHEN the enrich function handles the batch
-    result = handler_module("enrich").handler(event, FakeContext())
-    # THEN only the broken record is reported failed, and the good article is published
-    assert result == {"batchItemFailures": [{"itemIdentifier": "broken"}]}
-    assert call_api("GET", f"/articles/{article_id}")[2]["status"] == "published"
-
-
-def test_a_published_article_is_served_as_valid_ninjs_and_json_ld(aws: Resources, pump: Pump) -> None:
-    # GIVEN a published article
-    article_id = _submit(seed_style_article())
-    pump.run()
-    # WHEN partners ask for it as ninjs and as JSON-LD
-    status, _, ninjs = call_api("GET", f"/articles/{article_id}", query={"format": "ninjs"})
-    _, ld_headers, jsonld = call_api("GET", f"/articles/{article_id}", query={"format": "jsonld"})
-    # THEN the ninjs document validates against the official IPTC 3.1 schema
-    assert status == 200
-    errors = [e.message for e in ninjs_validator().iter_errors(ninjs)]
-    assert errors == []
-    assert ninjs["headlines"][0]["value"] == seed_style_article()["headline"]
-    # AND the JSON-LD is a NewsArticle with the article's reading time
-    assert ld_headers["content-type"] == "application/ld+json"
-    assert jsonld["@type"] == "NewsArticle"
-    assert jsonld["timeRequired"] == "PT2M"
-    assert call_api("GET", f"/articles/{article_id}", query={"format": "pdf"})[0] == 422
-
-
-def test_related_articles_share_entities_and_topics(aws: Resources, pump: Pump) -> None:
-    # GIVEN an article about Russia and the Taliban, and one about a city council
-    taliban = _submit(seed_style_article())
-    council = _submit(short_article(5))
-    pump.run()
-    # WHEN another article on Russia and Afghanistan is published
-    follow_up = _submit(
-        short_article(
-            6,
-            headline="Taliban delegation visits Moscow after Russia's recognition",
-            body_html="<p>A Taliban delegation arrived in Moscow on Tuesday, days after Russia recognized the "
-            "Taliban government of Afghanistan. Foreign Minister Sergey Lavrov met the delegation, and President "
-            "Vladimir Putin is expected to receive its leader, TASS reported.</p>",
-        )
+    submitted = pump.queue_event(aws.enrich_queue)
+    assert len(submitted["Records"]) == 1
+    aws.sqs.change_message_visibility(
+        QueueUrl=aws.enrich_queue, ReceiptHandle=submitted["Records"][0]["receiptHandle"], VisibilityTimeout=0
     )
     pump.run()
-    # THEN "Read more" points to the earlier Russia/Taliban article and not to the council story
-    related = call_api("GET", f"/articles/{follow_up}")[2]["related"]
-    assert taliban in related
-    assert council not in related
-
-
-def test_ukrainian_article_without_declared_language_is_detected_and_timed_at_its_rate(
-    aws: Resources, pump: Pump
-) -> None:
-    # GIVEN a Ukrainian article of 200 words submitted without a language
-    sentence = "Київ готується до зими, енергетики відновили підстанції та лінії електропередач у місті. "
-    article_id = _submit(short_article(7, headline="Київ готується до зими", body_html=f"<p>{sentence * 16}</p>"))
+    items_before, events_before = aws.items(), aws.published_events()
+    # WHEN the same message is delivered again
+    result = handler_module("enrich").handler(submitted, FakeContext())
     pump.run()
-    # THEN it is published as Ukrainian, with its slug romanized and its own reading rate
-    article = call_api("GET", f"/articles/{article_id}")[2]
-    assert article["language"] == "uk"
-    assert article["word_count"] == 192
-    assert article["reading_time_minutes"] == 2  # 192 words at 184 wpm; English would read in 1
-    assert article["slug"] == "kyiv-hotuietsia-do-zymy"
-    _, _, uk_feed = call_api("GET", "/feed", query={"language": "uk"})
-    assert [item["id"] for item in uk_feed["items"]] == [article_id]
+    # THEN nothing was written and nothing announced
+    assert result == {"batchItemFailures": []}
+    assert aws.items() == items_before
+    assert aws.published_events() == []
+    assert detail_types(events_before) == ["ArticleSubmitted", "ArticlePublished", "FeedUpdated"]
+    assert call_api("GET", f"/articles/{article_id}").status == 200
 
 
-def test_the_relay_reports_only_records_whose_events_the_bus_refused(
-    aws: Resources, pump: Pump, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # GIVEN two submissions on the stream, and a bus that refuses the second one's event
-    _submit(seed_style_article())
-    second = _submit(short_article(3))
-    event = pump.stream_event()
-    relay = handler_module("relay")
+def test_a_correction_is_a_new_revision_in_the_same_place(aws: Resources, pump: Pump) -> None:
+    # GIVEN two published articles, the first older
+    first = submit(seed_style_article())
+    pump.run()
+    second = submit(short_article(1))
+    pump.run()
+    before = call_api("GET", f"/articles/{first}").body
+    aws.published_events()
+    # WHEN the first is corrected with a note, echoing its ETag
+    corrected = seed_style_article(
+        headline="Russia is first to recognize the Taliban government",
+        tags=["Russia", "Taliban"],
+        correction={"kind": "correction", "text": "An earlier version misdated the decision."},
+    )
+    response = call_api("PUT", f"/articles/{first}", corrected, claims=EDITOR, headers={"If-Match": '"1"'})
+    assert response.status == 202 and response.body["revision"] == 2
+    pump.run()
+    # THEN readers see revision 2 with its dated correction, at the same URL and place in the feed
+    after = call_api("GET", f"/articles/{first}")
+    assert after.headers["etag"] == '"2"'
+    assert after.body["headline"].startswith("Russia is first")
+    assert (after.body["slug"], after.body["url"], after.body["published_at"]) == (
+        before["slug"],
+        before["url"],
+        before["published_at"],
+    )
+    assert after.body["updated_at"] > before["updated_at"]
+    assert [c["text"] for c in after.body["corrections"]] == ["An earlier version misdated the decision."]
+    assert feed_ids() == [second, first]
+    # AND it moved between tag feeds
+    assert first in feed_ids({"tag": "Taliban"}) and first not in feed_ids({"tag": "Afghanistan"})
+    # AND the feeds show the correction and the new modification date
+    item = next(i for i in json.loads(feed_file("all/feed.json").raw)["items"] if i["id"] == first)
+    assert item["date_modified"] > item["date_published"]
+    assert "misdated" in feed_file("all/rss.xml").raw
+    # AND ArticleUpdated names what changed
+    events = aws.published_events()
+    assert detail_types(events) == ["ArticleSubmitted", "ArticleUpdated", "FeedUpdated"]
+    updated = events[1]["detail"]["data"]
+    assert {"headline", "tags"} <= set(updated["changed_fields"])
+    assert updated["correction"]["kind"] == "correction" and updated["previous_revision"] == 1
+    # AND the revision list has both, with the correction
+    revisions = call_api("GET", f"/articles/{first}/revisions", claims=EDITOR).body["items"]
+    assert [(r["revision"], r["status"]) for r in revisions] == [(1, "superseded"), (2, "published")]
+    assert revisions[1]["correction"]["text"] == "An earlier version misdated the decision."
 
-    class RefusingBus:
-        def publish(self, events):
-            refused = [(e, "InternalFailure") for e in events if second in e.detail]
-            if refused:
-                raise EventPublishError(refused)
 
-    monkeypatch.setattr(relay, "_bus", RefusingBus)
-    # WHEN the relay handles the batch
-    result = relay.handler(event, FakeContext())
-    # THEN only the second record is reported, by its sequence number, for Lambda to retry from
-    second_record = next(r for r in event["Records"] if second in str(r["dynamodb"]["Keys"]))
-    assert result == {"batchItemFailures": [{"itemIdentifier": second_record["dynamodb"]["SequenceNumber"]}]}
+def test_updates_need_the_current_revision(aws: Resources, pump: Pump) -> None:
+    article_id = submit(seed_style_article())
+    pump.run()
+    changed = seed_style_article(headline="A new headline for the same story")
+    # WHEN an update comes without If-Match, or with a stale one
+    missing = call_api("PUT", f"/articles/{article_id}", changed, claims=EDITOR)
+    first = call_api("PUT", f"/articles/{article_id}", changed, claims=EDITOR, headers={"If-Match": '"1"'})
+    stale = call_api(
+        "PUT",
+        f"/articles/{article_id}",
+        seed_style_article(headline="Other"),
+        claims=EDITOR,
+        headers={"If-Match": '"1"'},
+    )
+    # THEN the first is 428, the stale one 412 naming the current revision, and only one revision was added
+    assert missing.status == 428 and missing.headers["content-type"] == "application/problem+json"
+    assert first.status == 202
+    assert stale.status == 412 and stale.body["current_revision"] == 2
+    revisions = [i for i in aws.items() if i["sk"].startswith("REV#")]
+    assert len(revisions) == 2
+
+
+def test_an_update_accepted_during_enrichment_wins(aws: Resources, pump: Pump) -> None:
+    # GIVEN a submitted article whose enrichment has not run yet
+    article_id = submit(seed_style_article())
+    # WHEN a corrected revision is accepted before the first is enriched
+    response = call_api(
+        "PUT", f"/articles/{article_id}", seed_style_article(headline="Second take"), claims=EDITOR,
+        headers={"If-Match": '"1"'},
+    )  # fmt: skip
+    assert response.status == 202
+    pump.run()
+    # THEN revision 2 is what readers see; revision 1 was never published over it
+    read = call_api("GET", f"/articles/{article_id}")
+    assert read.body["revision"] == 2 and read.body["headline"] == "Second take"
+    published = [e for e in aws.published_events() if e["detail-type"] == "ArticlePublished"]
+    assert [e["detail"]["data"]["revision"] for e in published] == [2]
+
+
+def test_takedown_reaches_every_output_and_restore_brings_it_back(aws: Resources, pump: Pump) -> None:
+    # GIVEN a published article and a related one published later
+    gone = submit(seed_style_article())
+    pump.run()
+    kept = submit(seed_style_article(headline="Taliban officials visit Moscow", external_id="wire:kept"))
+    pump.run()
+    assert gone in call_api("GET", f"/articles/{kept}").body["related"] + [
+        call_api("GET", f"/articles/{kept}").body["duplicate_of"]
+    ]
+    aws.published_events()
+    # WHEN a publisher takes it down
+    response = call_api("DELETE", f"/articles/{gone}", {"reason": "legal request"}, claims=PUBLISHER)
+    assert response.status == 200 and response.body["status"] == "unpublished"
+    # THEN readers get 410, no feed or sitemap lists it, Atom carries a tombstone, "Read more" drops it
+    assert call_api("GET", f"/articles/{gone}").status == 410
+    for query in (None, {"section": "news"}, {"tag": "Russia"}, {"language": "en"}):
+        assert gone not in feed_ids(query)
+    for path in ("all/feed.json", "all/rss.xml", "tag/russia/feed.json", "section/news/rss.xml"):
+        assert gone not in feed_file(path).raw
+    assert "legal" not in feed_file("all/atom.xml").raw
+    assert f'article:{gone}"' in feed_file("all/atom.xml").raw and "at:deleted-entry" in feed_file("all/atom.xml").raw
+    assert gone not in call_api("GET", "/sitemaps/news.xml").raw
+    assert gone not in call_api("GET", f"/articles/{kept}").body["related"]
+    # AND the newsroom still reads it and its revisions (legal hold)
+    assert call_api("GET", f"/articles/{gone}", claims=EDITOR).body["unpublish_reason"] == "legal request"
+    pump.run()
+    events = aws.published_events()
+    assert detail_types(events) == ["ArticleUnpublished", "FeedUpdated"]
+    # WHEN the takedown is sent again
+    again = call_api("DELETE", f"/articles/{gone}", {"reason": "legal request"}, claims=PUBLISHER)
+    # THEN nothing changes and nothing is announced
+    assert again.status == 200
+    pump.run()
+    assert aws.published_events() == []
+    # WHEN it is restored
+    restored = call_api("POST", f"/articles/{gone}/publish", {}, claims=PUBLISHER)
+    # THEN it is back in its place in every feed, announced as restored
+    assert restored.status == 200 and restored.body["status"] == "published"
+    assert feed_ids() == [kept, gone]
+    assert gone in feed_ids({"tag": "Russia"})
+    assert "at:deleted-entry" not in feed_file("all/atom.xml").raw
+    pump.run()
+    published = aws.published_events()
+    assert detail_types(published) == ["ArticlePublished", "FeedUpdated"]
+    assert published[0]["detail"]["data"]["restored"] is True
+
+
+def test_roles_decide_who_may_do_what(aws: Resources, pump: Pump) -> None:
+    article_id = submit(seed_style_article())
+    pump.run()
+    future = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    # anonymous writes are 401, an editor may not take down or schedule, anonymous may not read drafts
+    assert call_api("POST", "/articles", seed_style_article()).status == 401
+    assert call_api("DELETE", f"/articles/{article_id}", {"reason": "x"}, claims=EDITOR).status == 403
+    assert call_api("POST", f"/articles/{article_id}/publish", {}, claims=EDITOR).status == 403
+    assert call_api("POST", "/articles", seed_style_article(publish_at=future), claims=EDITOR).status == 403
+    draft = submit(short_article(2))
+    assert call_api("GET", f"/articles/{draft}").status == 404
+    assert call_api("GET", f"/articles/{draft}", claims=EDITOR).body["status"] == "received"
+    assert call_api("GET", f"/articles/{draft}/revisions").status == 401
+    assert call_api("GET", f"/articles/{draft}", query={"revision": "1"}).status == 401
+
+
+def test_a_scheduled_article_publishes_once_at_its_time(aws: Resources, pump: Pump) -> None:
+    # GIVEN an embargoed article
+    at = (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0)
+    article_id = submit(seed_style_article(publish_at=at.isoformat()), claims=PUBLISHER)
+    pump.run()
+    # THEN it is enriched and scheduled, but nobody outside the newsroom sees it
+    assert call_api("GET", f"/articles/{article_id}").status == 404
+    assert call_api("GET", f"/articles/{article_id}", claims=EDITOR).body["status"] == "scheduled"
+    assert feed_ids() == []
+    schedules = aws.scheduler.list_schedules(GroupName=SCHEDULE_GROUP)["Schedules"]
+    assert [s["Name"] for s in schedules] == [f"article-{article_id}-r1"]
+    assert detail_types(aws.published_events()) == ["ArticleSubmitted", "ArticleScheduled"]
+    # WHEN its time comes, and the schedule's message is delivered twice
+    assert pump.fire_due_schedules(at + timedelta(seconds=1)) == 1
+    due = pump.queue_event(aws.schedule_queue)
+    assert handler_module("reconcile").handler(due, FakeContext()) == {"batchItemFailures": []}
+    assert handler_module("reconcile").handler(due, FakeContext()) == {"batchItemFailures": []}
+    pump.run()
+    # THEN it is published once, dated by its time
+    read = call_api("GET", f"/articles/{article_id}")
+    assert read.status == 200 and read.body["published_at"].startswith(at.strftime("%Y-%m-%dT%H:%M:%S"))
+    assert feed_ids() == [article_id]
+    assert detail_types(aws.published_events()) == ["ArticlePublished", "FeedUpdated"]
+
+
+def test_a_takedown_cancels_the_schedule_and_publish_now_goes_on_top(aws: Resources, pump: Pump) -> None:
+    at = (datetime.now(UTC) + timedelta(hours=3)).replace(microsecond=0)
+    early = submit(seed_style_article(publish_at=at.isoformat()), claims=PUBLISHER)
+    cancelled = submit(short_article(5, publish_at=at.isoformat()), claims=PUBLISHER)
+    pump.run()
+    older = submit(short_article(6))
+    pump.run()
+    # WHEN one scheduled article is published now and the other taken down
+    assert call_api("POST", f"/articles/{early}/publish", {}, claims=PUBLISHER).status == 200
+    assert call_api("DELETE", f"/articles/{cancelled}", {"reason": "story dropped"}, claims=PUBLISHER).status == 200
+    # THEN the first is on top of the feed now, and neither schedule remains
+    assert feed_ids() == [early, older]
+    assert aws.scheduler.list_schedules(GroupName=SCHEDULE_GROUP)["Schedules"] == []
+    assert call_api("GET", f"/articles/{cancelled}").status == 410
+
+
+def test_idempotency_key_replays_the_first_answer(aws: Resources, pump: Pump) -> None:
+    article = seed_style_article()
+    first = call_api("POST", "/articles", article, claims=EDITOR, headers={"Idempotency-Key": "k-1"})
+    again = call_api("POST", "/articles", article, claims=EDITOR, headers={"Idempotency-Key": "k-1"})
+    other = call_api("POST", "/articles", short_article(3), claims=EDITOR, headers={"Idempotency-Key": "k-1"})
+    assert first.status == again.status == 202
+    assert again.body == first.body and again.headers["idempotent-replayed"] == "true"
+    assert other.status == 422 and other.body["errors"][0]["field"] == "idempotency-key"
+    heads = [i for i in aws.items() if i["sk"] == "HEAD"]
+    assert len(heads) == 1
+
+
+def test_stranded_work_is_finished_by_the_reconciler(aws: Resources, pump: Pump) -> None:
+    from shared.service.lifecycle import LifecycleService  # noqa: PLC0415
+    from shared.service.reconcile import ReconcileService  # noqa: PLC0415
+    from shared.store.bus import EventBus  # noqa: PLC0415
+    from shared.store.table import ArticleTable  # noqa: PLC0415
+    from tests.integration.conftest import BUS, SOURCE  # noqa: PLC0415
+    from tests.support.memory import MemorySchedules  # noqa: PLC0415
+
+    # GIVEN an accepted article whose announcement was lost (its message never reaches enrich)
+    article_id = submit(seed_style_article())
+    pump.relay()
+    aws.sqs.purge_queue(QueueUrl=aws.enrich_queue)
+    first_event = aws.published_events()[0]
+    # WHEN the reconciler sweeps after the grace period
+    later = datetime.now(UTC) + timedelta(minutes=2)
+    table = ArticleTable(TABLE)
+    reconciler = ReconcileService(
+        table, EventBus(BUS, SOURCE), LifecycleService(table, MemorySchedules()), clock=lambda: later
+    )
+    sweep = reconciler.sweep("sweep-1")
+    pump.run()
+    # THEN it re-announced the same event (same id), and the article is published
+    assert sweep.reannounced == [article_id]
+    events = aws.published_events()
+    assert events[0]["detail"]["metadata"]["event_id"] == first_event["detail"]["metadata"]["event_id"]
+    assert call_api("GET", f"/articles/{article_id}").status == 200
+    # AND a second sweep finds nothing left to do
+    assert reconciler.sweep("sweep-2").reannounced == []
+
+
+@pytest.mark.parametrize("fmt", ["ninjs", "jsonld"])
+def test_a_published_article_is_served_in_partner_formats(aws: Resources, pump: Pump, fmt: str) -> None:
+    article_id = submit(seed_style_article())
+    pump.run()
+    response = call_api("GET", f"/articles/{article_id}", query={"format": fmt})
+    assert response.status == 200
+    document = json.loads(response.raw)
+    assert call_api("GET", f"/articles/{article_id}").body["url"] in json.dumps(document)
