@@ -8,14 +8,35 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from shared.models.events import EVENT_TYPES, Envelope
-from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
+SOURCE = "newsroom.pipeline"
+# The api function validates its settings at import; documentation needs its routes, not real resources.
+_DOCS_ENVIRONMENT = {
+    "POWERTOOLS_SERVICE_NAME": "docs",
+    "POWERTOOLS_METRICS_NAMESPACE": "Docs",
+    "TABLE_NAME": "docs",
+    "DOCUMENTS_BUCKET": "docs",
+    "WEBSITE_URL": "https://news.example.org",
+    "SITE_BASE_URL": "https://site.example.org",
+    "PUBLISHER_NAME": "Newsroom",
+    "PUBLISHER_LOGO_URL": "https://news.example.org/logo.png",
+    "DEFAULT_IMAGE_URL": "https://news.example.org/default.jpg",
+    "AUTHOR_URL_PATTERN": "https://news.example.org/authors/{slug}",
+    "TOKEN_ISSUER": "https://issuer.example.org",
+    "TOKEN_AUDIENCE": "docs",
+    "JWKS_URL": "https://issuer.example.org/jwks.json",
+    "SCHEDULE_GROUP": "docs",
+    "SCHEDULE_TARGET_ARN": "arn:aws:sqs:us-east-1:123456789012:docs",
+    "SCHEDULE_ROLE_ARN": "arn:aws:iam::123456789012:role/docs",
+    "SCHEDULE_DLQ_ARN": "arn:aws:sqs:us-east-1:123456789012:docs-dlq",
+}
 
 
 def _json(document: object) -> str:
@@ -23,10 +44,12 @@ def _json(document: object) -> str:
 
 
 def generate() -> dict[Path, str]:
+    for name, value in _DOCS_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
     from functions.api.handler import openapi_schema  # noqa: PLC0415 - heavy, only here
 
     files = {DOCS / "openapi.json": _json(openapi_schema())}
-    source = Settings().event_source
+    source = SOURCE
     rows = []
     for name, data_type in sorted(EVENT_TYPES.items()):
         schema = Envelope[data_type].model_json_schema()  # type: ignore[valid-type]
@@ -34,7 +57,7 @@ def generate() -> dict[Path, str]:
         files[DOCS / "events" / f"{name}.schema.json"] = _json(schema)
         fields = ", ".join(f"`{f}`" for f in data_type.model_fields)
         rows.append(
-            f"| `{name}` | {data_type.description} | {data_type.consumed_by} | {fields} "
+            f"| `{name}` | {data_type.version} | {data_type.description} | {data_type.consumed_by} | {fields} "
             f"| [schema](events/{name}.schema.json) |"
         )
     files[DOCS / "events.md"] = "\n".join(
@@ -45,17 +68,20 @@ def generate() -> dict[Path, str]:
             "",
             f"Every event is published on the custom bus with source `{source}`. Its `detail` is one envelope:",
             "`{metadata: {event_id, event_version, correlation_id, occurred_at}, data: {...}}`.",
-            "`event_id` is derived from the committed change the event announces, so a redelivered",
-            "event carries the same id and consumers can deduplicate on it (this pipeline's own",
-            "consumers need not: their writes are conditional). `event_version` changes only with a",
-            "breaking change of `data`; fields are only ever added within a version. Delivery is",
-            "at least once; order is not guaranteed across articles.",
+            "`event_id` is derived from the committed change the event announces (the article's head",
+            "version, or the revision for `ArticleSubmitted`), so a redelivered or re-announced event",
+            "carries the same id and consumers can deduplicate on it (this pipeline's own consumers need",
+            "not: their writes are conditional). `event_version` is per detail-type and changes only with",
+            "a breaking change of `data`; fields are only ever added within a version. Delivery is at",
+            "least once; order is not guaranteed across articles.",
             "",
-            "All events are published by the `relay` function from the table's stream, and archived on",
-            "the bus for replay.",
+            "Every event is published by the `relay` function from the table's stream (the transactional",
+            "outbox: an event exists only for a committed change). The `reconcile` function re-announces",
+            "`ArticleSubmitted` for a revision still waiting for enrichment after its grace period, with",
+            "the same id. Everything is archived on the bus for replay.",
             "",
-            "| detail-type | meaning | consumed by | data fields | JSON Schema |",
-            "|---|---|---|---|---|",
+            "| detail-type | version | meaning | consumed by | data fields | JSON Schema |",
+            "|---|---|---|---|---|---|",
             *rows,
             "",
         ]
