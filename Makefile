@@ -44,15 +44,16 @@ run: synth
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: venv
-	$(VENV)/bin/mypy shared functions infra
+	$(VENV)/bin/mypy shared functions infra tests
 
 test-unit: venv
-	$(VENV)/bin/pytest tests/unit -q -p no:cacheprovider
+	$(VENV)/bin/pytest tests/unit -q -p no:cacheprovider --disable-socket -n 2
 
 test-integration: venv
-	$(VENV)/bin/pytest tests/integration -q -p no:cacheprovider
+	$(VENV)/bin/pytest tests/integration -q -p no:cacheprovider -n 2
 
 test-infra: venv
 	$(VENV)/bin/pytest tests/infra -q -p no:cacheprovider

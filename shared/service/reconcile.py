@@ -50,7 +50,8 @@ class Sweep:
 
 def next_attempt(now: datetime, attempts: int) -> datetime:
     """Exponential backoff: 1, 2, 4 ... minutes after each re-announcement, at most an hour."""
-    return now + min(FIRST_RETRY * 2**attempts, MAX_RETRY)
+    delay: timedelta = min(FIRST_RETRY * (2**attempts), MAX_RETRY)
+    return now + delay
 
 
 class ReconcileService:
