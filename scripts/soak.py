@@ -1,0 +1,365 @@
+"""`make soak`: drive the local stack over HTTP with injected faults, then prove nothing was lost or doubled.
+
+    python -m scripts.soak --submissions 1000 --clients 8 --fault-rate 0.1 --seed 7
+
+Starts `python -m infra.local` (what `make run` starts) with faults on, submits articles from N client
+threads that retry as real clients do (on 5xx, 429 and connection errors, with backoff; half send an
+``Idempotency-Key``, half an ``external_id``, and a retry resends the same one), optionally cuts
+EventBridge off for a while in the middle (``--outage``), then turns faults off, waits until the
+runtime reports idle and checks every output:
+
+* every accepted submission is published exactly once (one article per submission, readable);
+* no duplicate entries in the API's feed pages nor in any feed document (live and archive pages);
+* faults injected by kind; p50/p95 from accepted to published; time to drain; the runtime's peak memory.
+
+Exits non-zero on any loss or duplicate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "cdk.out" / "Newsroom.template.json"
+API_KEY = "soak-key"
+RETRYABLE = {429, 500, 502, 503, 504}
+MAX_ATTEMPTS = 12
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class Stack:
+    """The local runtime as a process, and HTTP to it."""
+
+    def __init__(self, fault_rate: float, seed: int, log: Path) -> None:
+        self.port, self.moto_port = _free_port(), _free_port()
+        env = {
+            **os.environ,
+            "PORT": str(self.port),
+            "MOTO_PORT": str(self.moto_port),
+            "API_KEY": API_KEY,
+            "FAULT_RATE": str(fault_rate),
+            "FAULT_SEED": str(seed),
+        }
+        self._log = log.open("w")
+        self.process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+            [sys.executable, "-m", "infra.local", "--template", str(TEMPLATE), "--no-seed"],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"the local runtime exited early; see {log}")
+            try:
+                if self.request("GET", "/v1/health").status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise SystemExit(f"the local runtime did not start in 120 s; see {log}")
+
+    def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None, timeout: float = 30
+    ) -> Response:
+        data = json.dumps(body).encode() if body is not None else None
+        all_headers = {"content-type": "application/json", **(headers or {})}
+        request = urllib.request.Request(self.base + path, data=data, headers=all_headers, method=method)  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback only
+                return Response(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
+        except urllib.error.HTTPError as error:
+            return Response(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
+
+    def token(self, role: str) -> str:
+        response = self.request("POST", "/_local/token", {"role": role})
+        if response.status != 200:
+            raise SystemExit(f"no token from the local runtime: {response.status} {response.body[:200]!r}")
+        payload = response.json()
+        return str(payload.get("token") or payload.get("id_token"))
+
+    def faults(self, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+        if settings is not None:
+            self.request("PUT", "/_local/faults", settings)
+        result: dict[str, Any] = self.request("GET", "/_local/faults").json()
+        return result
+
+    def wait_idle(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if self.request("GET", "/_local/idle", timeout=10).json().get("idle"):
+                    return True
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.5)
+        return False
+
+    def peak_rss_mb(self) -> float | None:
+        try:
+            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            return None
+        return None
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
+
+
+@dataclass
+class Submission:
+    number: int
+    headline: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+    accepted_id: str | None = None
+    accepted_at: float | None = None
+    attempts: int = 0
+    outcome: str = "pending"
+
+
+@dataclass
+class Report:
+    submissions: list[Submission] = field(default_factory=list)
+    statuses: Counter[str] = field(default_factory=Counter)
+
+
+def article(number: int, run: str) -> dict[str, Any]:
+    topics = ["harbour", "railway", "school", "hospital", "bridge", "library", "market", "theatre", "museum"]
+    topic = topics[number % len(topics)]
+    headline = f"Soak {run} story {number}: council backs {topic} plan"
+    words = " ".join(f"{topic}{(number * 7 + i) % 997}" for i in range(60))
+    return {
+        "headline": headline,
+        "body_html": f"<p>The council in district {number} voted on the {topic} plan today. {words}.</p>"
+        f"<p>Officials said item {number * 37} would be reviewed after {number % 11 + 2} bids.</p>",
+        "authors": [{"name": "Soak Reporter"}],
+        "section": "news" if number % 3 else "city",
+        "tags": [["Council", "Transport"], ["Council"], []][number % 3],
+        "language": "en",
+    }
+
+
+def submit_all(stack: Stack, submissions: list[Submission], clients: int, token: str, report: Report) -> None:
+    queue = list(submissions)
+    lock = threading.Lock()
+
+    def worker(seed: int) -> None:
+        jitter = random.Random(seed)  # noqa: S311 - retry jitter, not security
+        while True:
+            with lock:
+                if not queue:
+                    return
+                item = queue.pop()
+            headers = {"x-api-key": API_KEY, "authorization": f"Bearer {token}", **item.headers}
+            for attempt in range(1, MAX_ATTEMPTS + 1):
+                item.attempts = attempt
+                try:
+                    response = stack.request("POST", "/v1/articles", item.body, headers)
+                except OSError:
+                    status = 599
+                else:
+                    status = response.status
+                with lock:
+                    report.statuses[str(status)] += 1
+                if status in (200, 202):
+                    item.accepted_id = response.json()["id"]
+                    item.accepted_at = time.time()
+                    item.outcome = "accepted"
+                    break
+                if status not in RETRYABLE and status != 599 and status != 409:
+                    item.outcome = f"refused {status}"
+                    break
+                time.sleep(min(0.1 * 2**attempt, 3.0) * (0.5 + jitter.random()))
+            else:
+                item.outcome = "gave up"
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def feed_pages(stack: Stack, query: str = "") -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        path = f"/v1/feed?limit=50{query}" + (f"&cursor={cursor}" if cursor else "")
+        page = stack.request("GET", path).json()
+        items += page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items
+
+
+def feed_document_ids(stack: Stack, path: str) -> list[str]:
+    """Every item id of a JSON Feed, following next_url back through its archive pages."""
+    ids: list[str] = []
+    url: str | None = f"/site/{path}"
+    seen_pages: set[str] = set()
+    while url and url not in seen_pages:
+        seen_pages.add(url)
+        response = stack.request("GET", url if url.startswith("/") else url.split(str(stack.port), 1)[-1])
+        if response.status != 200:
+            raise SystemExit(f"feed document {url} answered {response.status}")
+        document = response.json()
+        ids += [item["id"] for item in document.get("items", [])]
+        url = document.get("next_url")
+    return ids
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--submissions", type=int, default=int(os.environ.get("SOAK_SUBMISSIONS", "1000")))
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--fault-rate", type=float, default=float(os.environ.get("FAULT_RATE", "0.1")))
+    parser.add_argument("--seed", type=int, default=int(os.environ.get("FAULT_SEED", "7")))
+    parser.add_argument("--outage", type=float, default=float(os.environ.get("SOAK_OUTAGE_S", "0")),
+                        help="seconds of PutEvents refused in the middle of the run")  # fmt: skip
+    parser.add_argument("--drain-timeout", type=float, default=600)
+    args = parser.parse_args(argv)
+    if not TEMPLATE.is_file():
+        print("no synthesized template: run `make synth` first", file=sys.stderr)
+        return 2
+    log = ROOT / ".build" / "soak-runtime.log"
+    log.parent.mkdir(exist_ok=True)
+    print(f"soak: {args.submissions} submissions, {args.clients} clients, fault rate {args.fault_rate}, "
+          f"seed {args.seed}, outage {args.outage:.0f} s; runtime log {log.relative_to(ROOT)}", flush=True)  # fmt: skip
+    stack = Stack(args.fault_rate, args.seed, log)
+    try:
+        return run(stack, args)
+    finally:
+        stack.stop()
+
+
+def run(stack: Stack, args: argparse.Namespace) -> int:
+    run_id = datetime.now().strftime("%H%M%S")
+    token = stack.token("publisher")
+    submissions = []
+    for n in range(args.submissions):
+        body = article(n, run_id)
+        headers: dict[str, str] = {}
+        if n % 2:
+            body["external_id"] = f"soak:{run_id}:{n}"
+        else:
+            headers["idempotency-key"] = f"soak-{run_id}-{n}"
+        submissions.append(Submission(n, body["headline"], body, headers))
+    report = Report(submissions)
+    started = time.monotonic()
+    outage: threading.Timer | None = None
+    if args.outage > 0:
+        base = stack.faults()
+
+        def cut() -> None:
+            stack.faults({"rate": 1, "operations": ["events:PutEvents"], "seed": args.seed})
+            threading.Timer(args.outage, lambda: stack.faults({"rate": base.get("rate", args.fault_rate),
+                                                                "seed": args.seed})).start()  # fmt: skip
+
+        outage = threading.Timer(max(1.0, args.submissions / 100), cut)
+        outage.start()
+    submit_all(stack, submissions, args.clients, token, report)
+    submitted_s = time.monotonic() - started
+    if outage is not None:
+        outage.join()
+        time.sleep(args.outage + 1)
+    faults = stack.faults({"rate": 0})
+    drain_started = time.monotonic()
+    idle = stack.wait_idle(args.drain_timeout)
+    drain_s = time.monotonic() - drain_started
+    return verify(stack, report, faults, submitted_s, drain_s, idle)
+
+
+def verify(stack: Stack, report: Report, faults: dict[str, Any], submitted_s: float, drain_s: float, idle: bool) -> int:
+    accepted = [s for s in report.submissions if s.accepted_id]
+    everything = feed_pages(stack)
+    by_headline = Counter(item["headline"] for item in everything)
+    ids_in_feed = Counter(item["id"] for item in everything)
+    published_once = lost = 0
+    latencies = []
+    for item in accepted:
+        read = stack.request("GET", f"/v1/articles/{item.accepted_id}")
+        count = by_headline[item.headline]
+        if read.status == 200 and count == 1:
+            published_once += 1
+            updated = datetime.fromisoformat(read.json()["updated_at"]).timestamp()
+            if item.accepted_at:
+                latencies.append(max(0.0, updated - item.accepted_at))
+        elif count == 0 or read.status != 200:
+            lost += 1
+    duplicate_articles = sum(c - 1 for h, c in by_headline.items() if c > 1)
+    duplicate_entries = sum(c - 1 for c in ids_in_feed.values() if c > 1)
+    documents = ["feeds/all/feed.json", "feeds/section/news/feed.json", "feeds/section/city/feed.json",
+                 "feeds/lang/en/feed.json", "feeds/tag/council/feed.json"]  # fmt: skip
+    for path in documents:
+        ids = feed_document_ids(stack, path)
+        duplicate_entries += sum(c - 1 for c in Counter(ids).values() if c > 1)
+    for fmt in ("rss.xml", "atom.xml"):
+        body = stack.request("GET", f"/site/feeds/all/{fmt}").body.decode()
+        guids = [part.split("<", 1)[0] for part in body.split(">")[1:] if "</guid" in part or "</id" in part]
+        duplicate_entries += sum(c - 1 for c in Counter(guids).values() if c > 1)
+    refused = [s for s in report.submissions if not s.accepted_id]
+    peak = stack.peak_rss_mb()
+    print()
+    print(f"accepted                    {len(accepted)} of {len(report.submissions)} "
+          f"(not accepted: {Counter(s.outcome for s in refused) or 'none'})")  # fmt: skip
+    print(f"published exactly once      {published_once}")
+    print(f"lost                        {lost}")
+    print(f"duplicate articles          {duplicate_articles}")
+    print(f"duplicate feed entries      {duplicate_entries}")
+    print(f"responses seen by clients   {dict(sorted(report.statuses.items()))}")
+    print(f"faults injected             {faults.get('total', 0)} by kind {faults.get('by_kind', faults.get('kinds'))}")
+    if latencies:
+        ordered = sorted(latencies)
+        p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+        print(f"accepted -> published       p50 {statistics.median(ordered):.2f} s, p95 {p95:.2f} s")
+    print(f"submitting took             {submitted_s:.1f} s")
+    print(f"drain after faults stopped  {drain_s:.1f} s ({'idle' if idle else 'NOT idle'})")
+    print(f"runtime peak memory         {peak:.0f} MB" if peak else "runtime peak memory         unknown")
+    failed = lost or duplicate_articles or duplicate_entries or not idle or published_once != len(accepted)
+    print("\nRESULT: " + ("FAIL" if failed else "PASS"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
