@@ -233,8 +233,9 @@ class PublishingService:
             outcome, status = Outcome.PUBLISHED, ArticleStatus.PUBLISHED
         enrichment = analysis.enrichment
         published_at = head.published_at
-        if published_at is None or status is ArticleStatus.SCHEDULED:
-            published_at = sub.publish_at or head.accepted_at  # first publication (or its planned time)
+        if published_at is None or ArticleStatus.SCHEDULED in (status, head.status):
+            # First publication, or a planned time that is not (or no longer) the one it waits for.
+            published_at = sub.publish_at or head.accepted_at
         slug, url = self._slug_and_url(head, sub)
         corrections = list(head.corrections)
         if sub.correction is not None and outcome in (Outcome.UPDATED, Outcome.PROCESSED):

@@ -55,9 +55,12 @@ def test_validation_errors_name_each_field_with_a_readable_message(make_payload)
     assert errors["authors[0].name"]["message"] == "is required"
 
 
-def test_a_future_publish_at_message_explains_why(make_payload):
+def test_a_publish_at_years_ahead_message_explains_why(make_payload):
+    # WHEN publish_at is centuries ahead (a mistyped year)
     errors = submission_errors(make_payload(publish_at="2999-01-01T00:00:00+00:00"))
-    assert errors["publish_at"]["message"].startswith("must not be in the future")
+
+    # THEN the message gives the limit and the likely cause
+    assert errors["publish_at"]["message"] == "must not be more than 366 days ahead (a mistyped year?)"
 
 
 @pytest.mark.parametrize(

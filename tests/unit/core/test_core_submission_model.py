@@ -334,16 +334,32 @@ def test_publish_at_without_timezone_is_rejected(make_payload):
     assert failures(make_payload(publish_at="2025-07-03T09:30:00")) == {("publish_at",): "timezone_aware"}
 
 
-def test_publish_at_in_the_future_is_rejected(make_payload):
-    # GIVEN an embargo one hour ahead of the real clock
-    later = (utcnow() + timedelta(hours=1)).isoformat()
+def test_publish_at_in_the_future_is_accepted_up_to_366_days_ahead(make_payload):
+    # GIVEN an embargo one hour ahead and one 365 days ahead of the real clock
+    for ahead in (timedelta(hours=1), timedelta(days=365)):
+        later = utcnow() + ahead
+
+        # WHEN it is validated
+        sub = ArticleSubmission.model_validate(make_payload(publish_at=later.isoformat()))
+
+        # THEN it is kept as sent (whether it may be scheduled is the service's question: the role)
+        assert sub.publish_at == later
+
+
+def test_publish_at_more_than_366_days_ahead_is_rejected(make_payload):
+    # GIVEN an embargo 367 days ahead (a mistyped year)
+    later = (utcnow() + timedelta(days=367)).isoformat()
 
     # THEN it is refused with a message that says why
     with pytest.raises(ValidationError) as caught:
         ArticleSubmission.model_validate(make_payload(publish_at=later))
     (error,) = caught.value.errors()
     assert error["loc"] == ("publish_at",)
-    assert "future" in error["msg"]
+    assert "366 days ahead" in error["msg"]
+
+
+def test_publish_at_before_1900_is_rejected(make_payload):
+    assert failures(make_payload(publish_at="1899-12-31T23:59:59+00:00")) == {("publish_at",): "value_error"}
 
 
 def test_publish_at_just_now_is_accepted(make_payload):
