@@ -69,13 +69,15 @@ def reconcile(event: dict[str, Any], context: LambdaContext, deps: Dependencies)
     correlation_id = str(event.get("id") or context.aws_request_id)
     logger.set_correlation_id(correlation_id)
     sweep = deps.reconcile.sweep(correlation_id)
-    for name, ids in (("Reannounced", sweep.reannounced), ("PublishedLate", sweep.published)):
+    for name, ids in (("Reannounced", sweep.reannounced), ("PublishedLate", sweep.published), ("Failed", sweep.failed)):
         if ids:
             metrics.add_metric(name=f"Reconcile{name}", unit="Count", value=len(ids))
-    if sweep.reannounced or sweep.published:
+    if sweep.reannounced or sweep.published or sweep.failed:
         logger.warning("reconciled stranded work", extra={"reannounced": sweep.reannounced,
-                                                          "published": sweep.published})  # fmt: skip
-    return {"reannounced": sweep.reannounced, "published": sweep.published, "cleared": sweep.cleared}
+                                                          "published": sweep.published,
+                                                          "failed": sweep.failed})  # fmt: skip
+    return {"reannounced": sweep.reannounced, "published": sweep.published, "cleared": sweep.cleared,
+            "failed": sweep.failed}  # fmt: skip
 
 
 @logger.inject_lambda_context(log_event=False)

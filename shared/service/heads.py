@@ -46,7 +46,9 @@ def successor(head: ArticleHead, record: HeadChange, **updates: Any) -> ArticleH
     values.update(updates)
     values.update(version=head.version + 1, change=record, updated_at=record.at)
     new = ArticleHead.model_validate(values)
-    return new.model_copy(update={"pending_at": pending_at(new, record.at, keep=head.pending_at)})
+    due = pending_at(new, record.at, keep=head.pending_at)
+    # Finished work takes its retry count with it: the next stranded revision starts from the first wait.
+    return new.model_copy(update={"pending_at": due, "pending_attempts": new.pending_attempts if due else 0})
 
 
 def pending_at(head: ArticleHead, now: datetime, keep: datetime | None = None) -> datetime | None:

@@ -25,6 +25,7 @@ from shared.errors import RevisionConflict
 from shared.models.common import ArticleStatus, utcnow
 from shared.service.lifecycle import LifecycleService
 from shared.service.relay import Publisher, submitted_event
+from shared.store.bus import EventPublishError
 from shared.store.items import ArticleHead
 from shared.store.scheduler import DuePublication
 
@@ -46,6 +47,7 @@ class Sweep:
     reannounced: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     cleared: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # re-announcement refused by the bus: retried next sweep
 
 
 def next_attempt(now: datetime, attempts: int) -> datetime:
@@ -78,6 +80,8 @@ class ReconcileService:
                 self._settle(head, now, correlation_id, result)
             except RevisionConflict:
                 continue  # it moved while we looked: the next sweep sees the new state
+            except EventPublishError:
+                result.failed.append(article_id)  # its mark stays due; an outage must not block the rest
         return result
 
     def _settle(self, head: ArticleHead, now: datetime, correlation_id: str, result: Sweep) -> None:
