@@ -161,8 +161,13 @@ class FeedService:
     # --------------------------------------------------------------------------------- API pages
     def page(self, feed: str, limit: int, cursor: str | None = None) -> FeedPage:
         before = decode_cursor(cursor, feed) if cursor else None
-        items, more = self._items(feed, FeedWindow(limit=limit, before=before))
-        next_cursor = encode_cursor(feed, items[-1].sort_key) if more and items else None
+        window = FeedWindow(limit=limit, before=before)
+        if feed.startswith("tag#"):
+            items, more, resume = self._tag_items(feed, window)
+        else:
+            items, more = self._items(feed, window)
+            resume = items[-1].sort_key if items else None
+        next_cursor = encode_cursor(feed, resume) if more and resume else None
         return FeedPage(items=[i.card for i in items], next_cursor=next_cursor, links=self.links(feed))
 
     # ----------------------------------------------------------------------------- syndication
@@ -240,12 +245,18 @@ class FeedService:
         if not feed.startswith("tag#"):
             entries, more = self._table.feed_entries(feed, window)
             return [_Item(e.sort_key, e.card) for e in entries], more
-        return self._tag_items(feed, window)
+        items, more, _ = self._tag_items(feed, window)
+        return items, more
 
-    def _tag_items(self, feed: str, window: FeedWindow) -> tuple[list[_Item], bool]:
-        """Tag entries are checked against their heads: still published, still tagged, same place."""
+    def _tag_items(self, feed: str, window: FeedWindow) -> tuple[list[_Item], bool, str | None]:
+        """Tag entries are checked against their heads: still published, still tagged, same place.
+
+        Also returns the sort key to continue after: the last item kept, or, on a page cut short by
+        entries that no longer count, the last entry examined (so the next page never starts over).
+        """
         found: list[_Item] = []
         more = False
+        examined: str | None = None
         for _ in range(TAG_READ_ROUNDS):
             entries, more = self._table.tag_entries(feed, window)
             heads = self._table.feed_candidates([e.article_id for e in entries]) if entries else {}
@@ -259,11 +270,14 @@ class FeedService:
                     and head.card is not None
                 ):
                     found.append(_Item(entry.sort_key, head.card))
+            if entries:
+                examined = entries[-1].sort_key
             if len(found) >= window.limit or not more or not entries:
                 break
             last = entries[-1].sort_key
             window = replace(window, before=last) if window.newest_first else replace(window, since=last + "\x00")
-        return found[: window.limit], more or len(found) > window.limit
+        resume = found[window.limit - 1].sort_key if len(found) >= window.limit else examined
+        return found[: window.limit], more or len(found) > window.limit, resume
 
 
 def _sk(moment: datetime) -> str:
