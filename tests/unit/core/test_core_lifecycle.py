@@ -11,7 +11,7 @@ from shared.models.common import ArticleStatus
 from shared.service.lifecycle import Transition
 from shared.store.items import ChangeType
 from shared.store.scheduler import DuePublication
-from tests.support.newsroom import DESK, NOW, PUBLISHER, Newsroom, article_id, submission
+from tests.support.newsroom import DESK, NOW, PUBLISHER, Newsroom, article_id, concurrently, submission
 
 PLANNED = NOW + timedelta(hours=2)
 
@@ -241,3 +241,37 @@ def test_a_schedule_for_a_taken_down_article_does_nothing(newsroom: Newsroom) ->
 def test_a_schedule_for_an_unknown_article_does_nothing(newsroom: Newsroom) -> None:
     due = DuePublication(article_id=article_id(7), revision=1, publish_at=PLANNED)
     assert newsroom.lifecycle.publish_due(due, "stray") is None
+
+
+# ---------------------------------------------------------------------------------------------- races
+def test_two_takedowns_racing_write_once(newsroom: Newsroom) -> None:
+    # GIVEN a published article; a second takedown commits while the first is on its way
+    article = newsroom.publish(submission(1))
+    version = newsroom.head(article).version
+    newsroom.table.before_save = concurrently(lambda: newsroom.lifecycle.unpublish(article, "Second desk", DESK))
+
+    # WHEN the first takedown commits
+    applied = newsroom.lifecycle.unpublish(article, "First desk", DESK)
+
+    # THEN it finds the article already down: one write, the other desk's
+    assert applied.transition is Transition.ALREADY
+    head = newsroom.head(article)
+    assert head.version == version + 1
+    assert head.takedown is not None and head.takedown.reason == "Second desk"
+
+
+def test_a_schedule_firing_while_the_desk_takes_the_article_down_publishes_nothing(newsroom: Newsroom) -> None:
+    # GIVEN a scheduled article; the desk takes it down just as its schedule fires
+    scheduled = scheduled_article(newsroom)
+    newsroom.clock.now = PLANNED
+    newsroom.table.before_save = concurrently(lambda: newsroom.lifecycle.unpublish(scheduled, "Pulled", DESK))
+
+    # WHEN the scheduled publication commits
+    applied = newsroom.lifecycle.publish_due(
+        DuePublication(article_id=scheduled, revision=1, publish_at=PLANNED), "schedule"
+    )
+
+    # THEN it gives way: the article stays down and in no feed
+    assert applied is not None and applied.transition is Transition.NOTHING
+    assert newsroom.head(scheduled).status is ArticleStatus.UNPUBLISHED
+    assert newsroom.feed("all") == []

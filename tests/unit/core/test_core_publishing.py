@@ -273,6 +273,21 @@ def test_a_takedown_during_an_update_is_kept_and_the_update_is_processed_behind_
     assert newsroom.feed("all") == []
 
 
+def test_two_deliveries_of_one_revision_racing_publish_it_once(newsroom: Newsroom) -> None:
+    # GIVEN an accepted revision delivered twice; the second delivery commits while the first is on its way
+    article = newsroom.submit(submission(1))
+    newsroom.table.before_save = concurrently(lambda: newsroom.publishing.process(article, 1))
+
+    # WHEN the first delivery commits
+    result = newsroom.publishing.process(article, 1)
+
+    # THEN it finds the revision done and writes nothing: one publication
+    assert result.outcome is Outcome.SKIPPED
+    head = newsroom.head(article)
+    assert (head.status, head.version) == (ArticleStatus.PUBLISHED, 2)
+    assert newsroom.table.calls.count("save_head published") == 1
+
+
 class LostReplyTable(MemoryTable):
     """DynamoDB applied the write but the reply was lost; botocore's retry then fails the condition."""
 

@@ -381,6 +381,31 @@ def test_external_id_rejects_anything_else(make_payload, external_id):
     assert set(failures(make_payload(external_id=external_id))) == {("external_id",)}
 
 
+# ---------------------------------------------------------------------------------- correction
+
+
+@pytest.mark.parametrize("kind", ["correction", "clarification", "update"])
+def test_a_correction_note_of_each_kind_is_accepted(make_payload, kind):
+    sub = ArticleSubmission.model_validate(make_payload(correction={"kind": kind, "text": "  We fixed  the date. "}))
+    assert sub.correction is not None
+    assert (sub.correction.kind.value, sub.correction.text) == (kind, "We fixed the date.")
+
+
+@pytest.mark.parametrize(
+    ("correction", "loc"),
+    [
+        ({"kind": "erratum", "text": "x"}, ("correction", "kind")),
+        ({"kind": "correction", "text": ""}, ("correction", "text")),
+        ({"kind": "correction", "text": "<b>bold</b>"}, ("correction", "text")),
+        ({"kind": "correction", "text": "x" * 3001}, ("correction", "text")),
+        ({"kind": "correction"}, ("correction", "text")),
+        ({"kind": "correction", "text": "x", "by": "me"}, ("correction", "by")),
+    ],
+)
+def test_an_invalid_correction_note_is_named(make_payload, correction, loc):
+    assert set(failures(make_payload(correction=correction))) == {loc}
+
+
 # -------------------------------------------------------------------------------- unknown data
 
 
