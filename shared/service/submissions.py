@@ -293,6 +293,9 @@ class SubmissionService:
             raise InvalidInput("publish_at", "cannot be in the future: the article has already been published")
         if clean.publish_at != head.publish_at:  # keeping an existing schedule is not scheduling
             self._check_schedule(clean, editor, now)
+            embargoed = head.publish_at is not None and head.publish_at > now
+            if embargoed and not editor.may_schedule:  # lifting or advancing it publishes early
+                raise Forbidden("changing the publication time of an embargoed article needs the publisher role")
 
     # ------------------------------------------------------------------------------------------ common
     def _head(self, article_id: str) -> ArticleHead:

@@ -311,3 +311,18 @@ def test_moving_an_embargo_needs_the_right_to_schedule_but_keeping_it_does_not(n
     # WHEN an editor fixes a typo keeping the time THEN it is accepted
     accepted = newsroom.update(scheduled, submission(1, publish_at=planned, headline="Typo fixed"))
     assert accepted.status_code == 202
+
+
+def test_lifting_or_advancing_an_embargo_needs_the_right_to_schedule(newsroom: Newsroom) -> None:
+    # GIVEN an article embargoed until 16:00 by a publisher
+    scheduled = newsroom.publish(submission(1, publish_at=(NOW + timedelta(hours=2)).isoformat()), editor=PUBLISHER)
+
+    # WHEN an editor sends it without publish_at, or with an earlier time
+    # THEN it is forbidden: that would publish it before its time
+    for earlier in (None, (NOW - timedelta(minutes=1)).isoformat(), (NOW + timedelta(hours=1)).isoformat()):
+        with pytest.raises(Forbidden):
+            newsroom.update(scheduled, submission(1, publish_at=earlier, headline="Early"))
+    assert newsroom.head(scheduled).revision == 1
+
+    # WHEN a publisher does it THEN it is accepted
+    assert newsroom.update(scheduled, submission(1, headline="Now"), editor=PUBLISHER).status_code == 202
