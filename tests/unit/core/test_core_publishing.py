@@ -15,11 +15,6 @@ from tests.support.memory import MemoryTable
 from tests.support.newsroom import DESK, NOW, PUBLISHER, WEBSITE_URL, Newsroom, concurrently, submission
 
 
-def tag_keys(newsroom: Newsroom, tag: str) -> list[str]:
-    """Sort keys of the tag entries stored for a tag (verified or not)."""
-    return sorted(sk for pk, sk in newsroom.table.items if pk == f"TAG#{tag}")
-
-
 # --------------------------------------------------------------------------------- first publication
 def test_a_first_publication_puts_the_article_in_every_feed_it_belongs_to(newsroom: Newsroom) -> None:
     # GIVEN an accepted article with two tags
