@@ -31,7 +31,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -207,7 +207,7 @@ def submit_all(stack: Stack, submissions: list[Submission], clients: int, token:
                     item.accepted_at = time.time()
                     item.outcome = "accepted"
                     break
-                if status not in RETRYABLE and status != 599 and status != 409:
+                if status not in RETRYABLE and status not in {599, 409}:
                     item.outcome = f"refused {status}"
                     break
                 time.sleep(min(0.1 * 2**attempt, 3.0) * (0.5 + jitter.random()))
@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(stack: Stack, args: argparse.Namespace) -> int:
-    run_id = datetime.now().strftime("%H%M%S")
+    run_id = datetime.now(UTC).strftime("%H%M%S")
     token = stack.token("publisher")
     submissions = []
     for n in range(args.submissions):
@@ -310,7 +310,9 @@ def run(stack: Stack, args: argparse.Namespace) -> int:
     return verify(stack, report, faults, submitted_s, drain_s, idle)
 
 
-def verify(stack: Stack, report: Report, faults: dict[str, Any], submitted_s: float, drain_s: float, idle: bool) -> int:
+def verify(  # noqa: PLR0917 - the run's figures, printed together
+    stack: Stack, report: Report, faults: dict[str, Any], submitted_s: float, drain_s: float, idle: bool
+) -> int:
     accepted = [s for s in report.submissions if s.accepted_id]
     everything = feed_pages(stack)
     by_headline = Counter(item["headline"] for item in everything)

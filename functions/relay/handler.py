@@ -14,6 +14,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.parser.models.dynamodb import DynamoDBStreamRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -62,10 +63,25 @@ def _head(image: Any) -> ArticleHead | None:
 
 
 def relay(event: dict[str, Any], context: LambdaContext, deps: Dependencies) -> PartialItemFailureResponse:
-    """The handler's body: parse every record, publish the batch's events, report the refused records."""
-    records = [DynamoDBStreamRecordModel.model_validate(r) for r in event.get("Records", [])]
-    changes = {r.dynamodb.SequenceNumber: (_head(r.dynamodb.NewImage), _head(r.dynamodb.OldImage)) for r in records}
+    """The handler's body: parse every record, publish the batch's events, report the refused records.
+
+    A record that cannot be read is reported failed with everything after it (Lambda retries from
+    there, keeping the outbox's order); it blocks its shard until fixed, which the iterator-age alarm
+    shows, rather than losing an announcement.
+    """
+    changes: dict[str, tuple[ArticleHead | None, ArticleHead | None]] = {}
+    unreadable: set[str] = set()
+    for raw in event.get("Records", []):
+        sequence = str(raw.get("dynamodb", {}).get("SequenceNumber", ""))
+        try:
+            record = DynamoDBStreamRecordModel.model_validate(raw)
+            changes[sequence] = (_head(record.dynamodb.NewImage), _head(record.dynamodb.OldImage))
+        except ValueError:
+            logger.exception("unreadable stream record", extra={"sequence_number": sequence})
+            unreadable.add(sequence)
+            break  # nothing after it is announced before it is
     by_change, refused = announce(changes, deps.bus, deps.links)
+    refused |= unreadable
     published = 0
     for sequence, events in by_change.items():
         if sequence in refused:
@@ -83,11 +99,12 @@ def relay(event: dict[str, Any], context: LambdaContext, deps: Dependencies) -> 
     if refused:
         metrics.add_metric(name="EventsRefused", unit="Count", value=len(refused))
 
-    def confirm(record: DynamoDBStreamRecordModel) -> None:
-        if record.dynamodb.SequenceNumber in refused:
-            raise EventsNotAccepted(record.dynamodb.SequenceNumber)
+    def confirm(record: DynamoDBRecord) -> None:
+        sequence = record.dynamodb.sequence_number if record.dynamodb else None
+        if sequence in refused or sequence not in changes:
+            raise EventsNotAccepted(str(sequence))
 
-    processor = BatchProcessor(event_type=EventType.DynamoDBStreams, model=DynamoDBStreamRecordModel)
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
     return process_partial_response(event=event, record_handler=confirm, processor=processor, context=context)
 
 

@@ -315,3 +315,18 @@ def test_a_fired_schedule_publishes_its_article_and_a_malformed_one_is_reported(
     assert failures(response) == ["s-2"] and failures(again) == []
     assert (head.status, head.published_at) == (ArticleStatus.PUBLISHED, planned)
     assert newsroom.head(scheduled) == head
+
+
+def test_an_unreadable_stream_record_holds_back_itself_and_what_follows() -> None:
+    # GIVEN a batch whose second record is an article head the code cannot read (a schema bug)
+    newsroom = Newsroom()
+    first = newsroom.head(newsroom.submit(submission(1)))
+    third = newsroom.head(newsroom.submit(submission(3)))
+    broken = stream_record("200", first, None)
+    broken["dynamodb"]["NewImage"]["version"] = {"S": "not a number"}
+    event = {"Records": [stream_record("100", first, None), broken, stream_record("300", third, None)]}
+    # WHEN the relay runs
+    response = relay_function.relay(event, context(), relay_dependencies(newsroom))
+    # THEN the record before it is announced, and it and the records after it are retried in order
+    assert failures(response) == ["200", "300"]
+    assert [json.loads(e.detail)["data"]["article_id"] for e in newsroom.bus.published] == [first.id]
