@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from shared.render._common import (
     article_uri,
+    author_url,
     clean_text,
     feed_order,
     feed_uri,
@@ -20,6 +22,7 @@ from shared.render._common import (
     rfc822,
     rfc3339,
     safe_url,
+    same_host,
     unique_texts,
 )
 
@@ -53,6 +56,10 @@ def test_clean_text_normalises_line_ends():
         "https://",
         'https://example.org/"onmouseover="x',
         "https://example.org/a b",
+        "https://example.org/a'onerror='x",
+        "https://user@example.org/",
+        "https://example.org:99999/",
+        "https://example.org/\\..",
         "",
         None,
     ],
@@ -144,3 +151,35 @@ def test_renderers_import_no_heavy_or_io_modules():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     # THEN none of the validation, AWS or host-dependent modules came along
     assert result.stdout.strip() == "[]"
+
+
+def test_author_url_prefers_the_submitted_page_then_the_site_pattern(make_site):
+    site = make_site()
+    assert author_url("Olena Kovalenko", "https://people.example.org/ok", site) == "https://people.example.org/ok"
+    assert author_url("Olena Kovalenko", None, site) == "https://news.example.org/authors/olena-kovalenko"
+    assert author_url("Олена Коваленко", None, site) == "https://news.example.org/authors/olena-kovalenko"
+    # an unsafe submitted page falls back to the pattern; no pattern and no page means no URL
+    assert author_url("A B", "javascript:alert(1)", site) == "https://news.example.org/authors/a-b"
+    assert author_url("A B", None, make_site(author_url_pattern=None)) is None
+    assert author_url("!!!", None, site) is None  # nothing to slug
+
+
+def test_site_identity_validates_its_urls_and_pattern(make_site):
+    with pytest.raises(ValidationError):
+        make_site(website_url="news.example.org")
+    with pytest.raises(ValidationError):
+        make_site(publisher_logo_url="javascript:alert(1)")
+    with pytest.raises(ValidationError):
+        make_site(author_url_pattern="https://news.example.org/authors/")
+    with pytest.raises(ValidationError):
+        make_site(author_url_pattern="https://news.example.org/{slug}/{slug}")
+    with pytest.raises(ValidationError):
+        make_site(publisher_name="   ")
+    assert make_site(publisher_name="  Newsroom ").publisher_name == "Newsroom"
+
+
+def test_same_host_ignores_case_and_default_ports():
+    assert same_host("https://NEWS.example.org/a", "https://news.example.org:443")
+    assert same_host("http://news.example.org/a", "http://news.example.org:80/")
+    assert not same_host("https://news.example.org/a", "https://www.example.org")
+    assert not same_host("https://news.example.org:8443/a", "https://news.example.org")
