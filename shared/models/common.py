@@ -19,6 +19,11 @@ _TAG_OPEN_RE = re.compile(r"<(?:[A-Za-z/!?]|$)")
 # Entity decoding is repeated this many times at most: "&amp;lt;" is one level deeper than "&lt;".
 _ENTITY_ROUNDS = 3
 _LT_HINT = "a '<' must be followed by a space, a digit or '='"
+# A "<" that an HTML tokenizer would take as the start of a tag, comment or processing instruction.
+_TAG_START_RE = re.compile(r"<(?=[A-Za-z/!?])")
+# U+2060 WORD JOINER: invisible, no line break, and not an ASCII letter, so "<\u2060script>" looks
+# like "<script>" to a reader but is text to every HTML parser.
+WORD_JOINER = "\u2060"
 # RFC 3339 section 5.6 date-time: full date, "T", full time with seconds, optional fraction, offset.
 _RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$")
 # Characters a URL never carries unencoded in our data: quotes, angle brackets, backslash (browsers
@@ -68,6 +73,17 @@ def markup_problem(value: str) -> str | None:
             how = "" if index == 0 else " once HTML entities are decoded" if index > 1 else " once normalised"
             return f"must be plain text: {shown!r} reads as HTML markup{how} ({_LT_HINT})"
     return None
+
+
+def inert_text(value: str) -> str:
+    """Plain text that reads the same but that no HTML parser can read as markup.
+
+    Text derived from HTML (an excerpt of a body that shows "<script>" as text) or stored before
+    input validation refused markup may hold a "<" before a letter, "/", "!" or "?". Every text field
+    we publish goes through this, so even a consumer that wrongly renders a text field as HTML gets
+    text: a word joiner (invisible) follows such a "<".
+    """
+    return _TAG_START_RE.sub("<" + WORD_JOINER, value) if "<" in value else value
 
 
 def _no_markup(value: str) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 
 from shared.enrichment.slug import slugify, transliterate
 from shared.models.article import ArticleCard, Correction, LeadImage
-from shared.models.common import url_problem
+from shared.models.common import inert_text, url_problem
 from shared.models.site import SLUG_PLACEHOLDER, SiteIdentity
 
 # Characters XML 1.0 forbids (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF), plus the
@@ -44,12 +44,16 @@ def clean_text(value: str) -> str:
     return _UNSAFE_CHARS.sub("", value)
 
 
+def plain_text(value: str) -> str:
+    """A plain-text field as published: ``clean_text``, trimmed, and inert if rendered as HTML by mistake."""
+    return inert_text(clean_text(value).strip())
+
+
 def optional_text(value: str | None) -> str | None:
-    """``clean_text`` that maps None, empty and whitespace-only values to None (the field is omitted)."""
+    """``plain_text`` that maps None, empty and whitespace-only values to None (the field is omitted)."""
     if value is None:
         return None
-    cleaned = clean_text(value).strip()
-    return cleaned or None
+    return plain_text(value) or None
 
 
 def unique_texts(values: Iterable[str]) -> list[str]:
@@ -211,7 +215,7 @@ def corrections_text(corrections: Sequence[Correction], language: str | None) ->
 
 def item_text(card: ArticleCard) -> str:
     """What a feed item says in plain text: the summary (the headline if there is none)."""
-    return optional_text(card.summary) or clean_text(card.headline).strip()
+    return optional_text(card.summary) or plain_text(card.headline)
 
 
 def item_html(card: ArticleCard) -> str:

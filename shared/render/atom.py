@@ -23,13 +23,13 @@ from shared.models.site import SiteIdentity
 from shared.render._common import (
     article_uri,
     author_url,
-    clean_text,
     feed_order,
     feed_uri,
     item_html,
     item_text,
     legacy_site,
     optional_text,
+    plain_text,
     rfc3339,
     safe_url,
     utc,
@@ -53,7 +53,7 @@ class Tombstone(BaseModel):
 def _entry(parent: ET.Element, card: ArticleCard, site: SiteIdentity) -> None:
     entry = sub(parent, "entry", attrs={"xml:lang": optional_text(card.language)})
     sub(entry, "id", article_uri(card.id, site.website_url))
-    sub(entry, "title", clean_text(card.headline), {"type": "text"})
+    sub(entry, "title", plain_text(card.headline), {"type": "text"})
     link = safe_url(card.url)
     if link:
         sub(entry, "link", attrs={"rel": "alternate", "type": "text/html", "href": link})
@@ -130,7 +130,7 @@ def render_atom(
     attrs["xml:lang"] = optional_text(feed.language)
     document = root("feed", attrs)
     sub(document, "id", feed_uri(feed.name, site.website_url))
-    sub(document, "title", clean_text(feed.title), {"type": "text"})
+    sub(document, "title", plain_text(feed.title), {"type": "text"})
     description = optional_text(feed.description)
     if description:
         sub(document, "subtitle", description, {"type": "text"})
@@ -143,7 +143,7 @@ def render_atom(
         sub(document, "fh:archive")
     # RFC 4287 4.1.1: a feed-level author covers entries that name none.
     author = sub(document, "author")
-    sub(author, "name", clean_text(site.publisher_name))
+    sub(author, "name", plain_text(site.publisher_name))
     home = safe_url(site.website_url)
     if home:
         sub(author, "uri", home)

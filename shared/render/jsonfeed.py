@@ -22,7 +22,6 @@ from shared.models.feed import FeedDescriptor
 from shared.models.site import SiteIdentity
 from shared.render._common import (
     author_url,
-    clean_text,
     corrections_in_order,
     drop_empty,
     feed_order,
@@ -32,6 +31,7 @@ from shared.render._common import (
     json_bytes,
     legacy_site,
     optional_text,
+    plain_text,
     rfc3339,
     safe_url,
     unique_texts,
@@ -86,9 +86,9 @@ def _item(card: ArticleCard, site: SiteIdentity) -> dict[str, object]:
     )
     return drop_empty(
         {
-            "id": clean_text(card.id),
+            "id": plain_text(card.id),
             "url": safe_url(card.url),
-            "title": clean_text(card.headline),
+            "title": plain_text(card.headline),
             "content_html": item_html(card),
             "content_text": item_plain_text(card),
             "summary": optional_text(card.summary),
@@ -114,12 +114,12 @@ def render_json_feed(feed: FeedDescriptor, cards: Sequence[ArticleCard], site: S
     document = drop_empty(
         {
             "version": JSON_FEED_VERSION,
-            "title": clean_text(feed.title),
+            "title": plain_text(feed.title),
             "home_page_url": safe_url(feed.home_page_url),
             "feed_url": safe_url(subscription),
             "description": optional_text(feed.description),
             "next_url": safe_url(feed.prev_archive.json_feed) if feed.prev_archive else None,
-            "authors": [drop_empty({"name": clean_text(site.publisher_name), "url": safe_url(site.website_url)})],
+            "authors": [drop_empty({"name": plain_text(site.publisher_name), "url": safe_url(site.website_url)})],
             "language": optional_text(feed.language),
         }
     )

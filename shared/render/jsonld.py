@@ -23,12 +23,12 @@ from shared.models.common import ArticleKind
 from shared.models.site import SiteIdentity
 from shared.render._common import (
     author_url,
-    clean_text,
     corrections_in_order,
     drop_empty,
     image_credit_line,
     iso_duration_minutes,
     optional_text,
+    plain_text,
     rfc3339,
     safe_url,
     unique_texts,
@@ -48,7 +48,7 @@ _SCRIPT_ESCAPES = str.maketrans(
 
 def _headline(text: str) -> str:
     """At most 110 characters, cut at a word boundary when one is near, with an ellipsis."""
-    text = clean_text(text).strip()
+    text = plain_text(text)
     if len(text) <= HEADLINE_MAX_CHARS:
         return text
     cut = text[: HEADLINE_MAX_CHARS - len(ELLIPSIS)]
@@ -59,7 +59,7 @@ def _headline(text: str) -> str:
 
 
 def _person(author: Author, site: SiteIdentity) -> dict[str, Any]:
-    name = clean_text(author.name).strip()
+    name = plain_text(author.name)
     return drop_empty(
         {
             "@type": "Person",
@@ -104,7 +104,7 @@ def _publisher(site: SiteIdentity) -> dict[str, Any]:
     return drop_empty(
         {
             "@type": "Organization",
-            "name": clean_text(site.publisher_name).strip(),
+            "name": plain_text(site.publisher_name),
             "url": safe_url(site.website_url),
             "logo": {"@type": "ImageObject", "url": logo} if logo else None,
         }

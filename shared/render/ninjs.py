@@ -36,6 +36,7 @@ from shared.render._common import (
     image_media_type,
     json_bytes,
     optional_text,
+    plain_text,
     rfc3339,
     safe_url,
     unique_texts,
@@ -157,7 +158,7 @@ def to_ninjs(article: Article, site: SiteIdentity, *, copyright_notice: str | No
     )
     link = safe_url(article.url)
     summary = optional_text(article.summary)
-    publisher = clean_text(site.publisher_name).strip()
+    publisher = plain_text(site.publisher_name)
     lead = _lead_image(article.lead_image, uri) if article.lead_image else None
     document: dict[str, Any] = {
         "uri": uri,
@@ -172,7 +173,7 @@ def to_ninjs(article: Article, site: SiteIdentity, *, copyright_notice: str | No
         "by": ", ".join(unique_texts(a.name for a in article.authors)),
         "copyrightHolder": publisher,
         "copyrightNotice": optional_text(copyright_notice),
-        "headlines": [{"role": "main", "contentType": "text/plain", "value": clean_text(article.headline)}],
+        "headlines": [{"role": "main", "contentType": "text/plain", "value": plain_text(article.headline)}],
         "descriptions": ([{"role": "summary", "contentType": "text/plain", "value": summary}] if summary else []),
         "bodies": [body],
         "people": _authors(article.authors, site) + (_entities(entities.people) if entities else []),

@@ -17,11 +17,11 @@ from shared.models.article import ArticleCard
 from shared.models.feed import FeedDescriptor, FeedLinks
 from shared.models.site import SiteIdentity
 from shared.render._common import (
-    clean_text,
     feed_order,
     item_html,
     legacy_site,
     optional_text,
+    plain_text,
     rfc822,
     safe_url,
     unique_texts,
@@ -35,7 +35,7 @@ RSS_DOCS = "https://www.rssboard.org/rss-specification"
 
 def _item(channel: ET.Element, card: ArticleCard) -> None:
     item = sub(channel, "item")
-    sub(item, "title", clean_text(card.headline))
+    sub(item, "title", plain_text(card.headline))
     link = safe_url(card.url)
     if link:
         sub(item, "link", link)
@@ -46,7 +46,7 @@ def _item(channel: ET.Element, card: ArticleCard) -> None:
         sub(item, "dc:creator", author)
     for tag in unique_texts(card.tags):
         sub(item, "category", tag)
-    sub(item, "guid", clean_text(card.id), {"isPermaLink": "false"})
+    sub(item, "guid", plain_text(card.id), {"isPermaLink": "false"})
     sub(item, "pubDate", rfc822(card.published_at))
     language = optional_text(card.language)
     if language:
@@ -78,11 +78,11 @@ def render_rss(feed: FeedDescriptor, cards: Sequence[ArticleCard], site: SiteIde
         namespaces["xmlns:fh"] = HISTORY_NS
     rss = root("rss", {"version": "2.0", **namespaces})
     channel = sub(rss, "channel")
-    title = clean_text(feed.title)
+    title = plain_text(feed.title)
     home = safe_url(feed.home_page_url) or safe_url(site.website_url) or ""
     sub(channel, "title", title)
     sub(channel, "link", home)
-    sub(channel, "description", clean_text(feed.description))
+    sub(channel, "description", plain_text(feed.description))
     language = optional_text(feed.language)
     if language:
         sub(channel, "language", language)

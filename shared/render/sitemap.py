@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from shared.models.article import ArticleCard
 from shared.models.site import SiteIdentity
-from shared.render._common import clean_text, feed_order, rfc3339, safe_url, same_host, utc
+from shared.render._common import clean_text, feed_order, plain_text, rfc3339, safe_url, same_host, utc
 from shared.render._xml import NEWS_SITEMAP_NS, SITEMAP_NS, root, sub, to_bytes
 
 MEDIA_TYPE = "application/xml"
@@ -72,7 +72,7 @@ def render_news_sitemap(cards: Sequence[ArticleCard], site: SiteIdentity | str, 
     still accepted for older callers; then no host is checked.)
     """
     identity, publication_name = (site, site.publisher_name) if isinstance(site, SiteIdentity) else (None, site)
-    name = clean_text(publication_name).strip()
+    name = plain_text(publication_name)
     urlset = root("urlset", {"xmlns": SITEMAP_NS, "xmlns:news": NEWS_SITEMAP_NS})
     for card in news_sitemap_cards(cards, identity, now=now):
         url = sub(urlset, "url")
@@ -83,7 +83,7 @@ def render_news_sitemap(cards: Sequence[ArticleCard], site: SiteIdentity | str, 
         sub(publication, "news:name", name)
         sub(publication, "news:language", news_language(card.language))
         sub(news, "news:publication_date", rfc3339(card.published_at))
-        sub(news, "news:title", clean_text(card.headline))
+        sub(news, "news:title", plain_text(card.headline))
     return to_bytes(urlset)
 
 

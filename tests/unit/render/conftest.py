@@ -33,7 +33,9 @@ CDN = "https://cdn.example.org"
 # Everything that has broken a feed somewhere: markup, entities, a CDATA terminator, both quotes,
 # emoji (outside the BMP), Cyrillic, XML-illegal control characters and a lone surrogate.
 HOSTILE = "<script>alert(\"x\")</script> & ]]> 'q' 🇺🇦 Київ «Привіт»\x00\x0b\x1f\x7f\ud800 кінець"
-HOSTILE_CLEAN = "<script>alert(\"x\")</script> & ]]> 'q' 🇺🇦 Київ «Привіт» кінець"
+# What it reads as once published: illegal characters dropped, and a word joiner (U+2060, invisible)
+# after each "<" that would open a tag, so that a reader rendering the text as HTML still shows text.
+HOSTILE_CLEAN = "<\u2060script>alert(\"x\")<\u2060/script> & ]]> 'q' 🇺🇦 Київ «Привіт» кінець"
 
 
 def lead_image(**overrides: Any) -> LeadImage:

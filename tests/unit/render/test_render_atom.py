@@ -161,7 +161,7 @@ def test_corrections_are_appended_to_the_html_content(make_feed, make_card, make
     assert entry.findtext("a:content", namespaces=NS) == (
         f"<p>{SUMMARY}</p>"
         '<p class="correction"><strong>Correction</strong> (<time datetime="2025-07-03T11:00:00Z">2025-07-03</time>): '
-        "The vote was on &lt;Tuesday&gt; &amp; not Monday.</p>"
+        "The vote was on &lt;\u2060Tuesday&gt; &amp; not Monday.</p>"
     )
     # AND the plain-text summary stays the summary
     assert entry.findtext("a:summary", namespaces=NS) == SUMMARY

@@ -19,6 +19,7 @@ from shared.render._common import (
     image_credit_line,
     image_media_type,
     iso_duration_minutes,
+    plain_text,
     rfc822,
     rfc3339,
     safe_url,
@@ -36,9 +37,16 @@ def test_clean_text_drops_xml_illegal_characters_and_keeps_everything_else(hosti
     # WHEN it is cleaned
     cleaned = clean_text(raw)
 
-    # THEN only the illegal characters are gone, and it encodes as UTF-8
-    assert cleaned == expected
+    # THEN only the illegal characters are gone (markup-looking text is untouched), and it encodes as UTF-8
+    assert cleaned == expected.replace("\u2060", "")
     cleaned.encode("utf-8")
+    # AND as a published plain-text field, each tag-like "<" is followed by an invisible word joiner
+    assert plain_text(raw) == expected
+
+
+def test_plain_text_is_inert_when_rendered_as_html_and_leaves_honest_text_alone():
+    assert plain_text("Profits < 5% & Q&A <3 a <= b") == "Profits < 5% & Q&A <3 a <= b"
+    assert plain_text("<b>x</b><!--c--><?p?>") == "<\u2060b>x<\u2060/b><\u2060!--c--><\u2060?p?>"
 
 
 def test_clean_text_normalises_line_ends():

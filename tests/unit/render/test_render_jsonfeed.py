@@ -85,14 +85,14 @@ def test_corrections_are_in_the_html_the_text_and_the_extension(make_feed, make_
     assert item["content_html"] == (
         f"<p>{SUMMARY}</p>"
         '<p class="correction"><strong>Correction</strong> (<time datetime="2025-07-03T11:00:00Z">2025-07-03</time>): '
-        "Fixed the quote &quot;&lt;b&gt;&quot; &amp; the date.</p>"
+        "Fixed the quote &quot;&lt;\u2060b&gt;&quot; &amp; the date.</p>"
     )
-    assert item["content_text"] == f'{SUMMARY}\n\nCorrection (2025-07-03): Fixed the quote "<b>" & the date.'
+    assert item["content_text"] == f'{SUMMARY}\n\nCorrection (2025-07-03): Fixed the quote "<\u2060b>" & the date.'
     assert item["summary"] == SUMMARY
     assert item["_newsroom"]["corrections"] == [
         {
             "kind": "correction",
-            "text": 'Fixed the quote "<b>" & the date.',
+            "text": 'Fixed the quote "<\u2060b>" & the date.',
             "date_published": "2025-07-03T11:00:00Z",
             "revision": 2,
         }
