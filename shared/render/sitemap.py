@@ -13,6 +13,7 @@ is not canonical.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ NEWS_WINDOW = timedelta(days=2)
 MAX_NEWS_URLS = 1000
 MAX_SITEMAPS_PER_INDEX = 50_000
 _CHINESE = {"zh-cn", "zh-tw"}
+_ISO_639 = re.compile(r"^[a-z]{2,3}$")
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,16 @@ class SitemapRef:
 
 
 def news_language(language: str) -> str:
-    """Google News language code: the ISO 639 primary subtag, except ``zh-cn`` and ``zh-tw``."""
+    """Google News language code: the ISO 639 primary subtag, except ``zh-cn`` and ``zh-tw``.
+
+    Anything that is not a language tag (validation guarantees one; this is defence in depth) is
+    ``und``, ISO 639's code for an undetermined language.
+    """
     tag = clean_text(language).strip().lower().replace("_", "-")
     if tag in _CHINESE or tag.startswith(("zh-hans", "zh-hant")):
         return {"zh-hans": "zh-cn", "zh-hant": "zh-tw"}.get(tag[:7], tag[:5])
-    return tag.split("-", 1)[0]
+    primary = tag.split("-", 1)[0]
+    return primary if _ISO_639.match(primary) else "und"
 
 
 def news_sitemap_cards(cards: Sequence[ArticleCard], site: SiteIdentity | None, *, now: datetime) -> list[ArticleCard]:
