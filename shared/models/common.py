@@ -7,6 +7,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -28,7 +29,8 @@ WORD_JOINER = "\u2060"
 _RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$")
 # Characters a URL never carries unencoded in our data: quotes, angle brackets, backslash (browsers
 # read it as "/"), and the other characters RFC 3986 excludes. Unicode letters stay (IRIs: Cyrillic paths).
-_URL_FORBIDDEN = frozenset("\"'<>\\^`{}|")
+_URL_FORBIDDEN_ASCII_RE = re.compile(r"[\x00-\x20\x7f\"'<>\\^`{}|]")
+_URL_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp", "Zs"})
 _HOST_LABEL_RE = re.compile(r"^(?!-)[^\W_](?:[^\W_]|-)*(?<!-)$")
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _SECTION_RE = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -93,6 +95,7 @@ def _no_markup(value: str) -> str:
     return value
 
 
+@lru_cache(maxsize=4096)
 def url_problem(value: str) -> str | None:
     """Why ``value`` is not an absolute http(s) URL we publish, or None when it is.
 
@@ -100,9 +103,16 @@ def url_problem(value: str) -> str | None:
     or invisible format characters (NUL, bidi overrides), quotes, angle brackets, backslashes and the
     other characters RFC 3986 never allows unencoded. Non-ASCII letters are allowed (IRIs).
     """
-    for ch in value:
-        if ch in _URL_FORBIDDEN or ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp", "Zs"):
-            return f"must not contain {ch!r} (percent-encode it)"
+    bad = _URL_FORBIDDEN_ASCII_RE.search(value)
+    if bad is None and not value.isascii():
+        # IRIs (Cyrillic paths) are allowed, invisible and spacing characters are not.
+        bad_char = next(
+            (ch for ch in value if not ch.isascii() and unicodedata.category(ch) in _URL_BAD_CATEGORIES), None
+        )
+    else:
+        bad_char = bad.group() if bad else None
+    if bad_char is not None:
+        return f"must not contain {bad_char!r} (percent-encode it)"
     try:
         parts = urlsplit(value)
         port = parts.port

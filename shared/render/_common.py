@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from shared.enrichment.slug import slugify, transliterate
@@ -238,13 +239,17 @@ def author_url(name: str, url: str | None, site: SiteIdentity | None) -> str | N
     given = safe_url(url)
     if given or site is None or not site.author_url_pattern:
         return given
-    name = clean_text(name)
+    return _author_page(clean_text(name), site.author_url_pattern)
+
+
+@lru_cache(maxsize=2048)
+def _author_page(name: str, pattern: str) -> str | None:
     # slugify never returns an empty slug (it falls back to a placeholder word): a name that has
     # nothing to romanize has no page rather than somebody else's.
     latin = unicodedata.normalize("NFKD", transliterate(name)).encode("ascii", "ignore").decode()
     if not any(ch.isalnum() for ch in latin):
         return None
-    return safe_url(site.author_url_pattern.replace(SLUG_PLACEHOLDER, slugify(name)))
+    return safe_url(pattern.replace(SLUG_PLACEHOLDER, slugify(name)))
 
 
 def image_size(image: LeadImage) -> dict[str, str | None]:
