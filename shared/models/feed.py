@@ -50,9 +50,8 @@ def feed_path(name: str) -> str:
     return "feeds/" + name.replace("#", "/")
 
 
+# One feed document in each format (also the links of an API feed page).
 class FeedLinks(BaseModel):
-    """One feed document in each format (also the links of an API feed page)."""
-
     json_feed: str
     rss: str
     atom: str
