@@ -6,6 +6,8 @@ import math
 import re
 from html.parser import HTMLParser
 
+from shared.models.common import inert_text
+
 # Elements that end a block of text: their boundaries become paragraph breaks.
 _BLOCKS = frozenset(
     {
@@ -64,13 +66,18 @@ class _TextExtractor(HTMLParser):
 
 
 def html_to_text(html: str) -> str:
-    """Readable plain text: paragraphs separated by a blank line, list items as '* ' bullets."""
+    """Readable plain text: paragraphs separated by a blank line, list items as '* ' bullets.
+
+    A body may show markup as text ("&lt;script&gt;" reads "<script>"); in the plain text every such
+    "<" is followed by an invisible word joiner (``inert_text``), so that excerpts, quotes and key
+    developments derived from it stay text even where a consumer renders them as HTML.
+    """
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
     paragraphs = ("".join(parser.parts)).split("\n\n")
     cleaned = (" ".join(p.split()) for p in paragraphs)
-    return "\n\n".join(p for p in cleaned if p)
+    return inert_text("\n\n".join(p for p in cleaned if p))
 
 
 def paragraphs(text: str) -> list[str]:

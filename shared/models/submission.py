@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.models.common import (
     ArticleKind,
@@ -16,6 +16,7 @@ from shared.models.common import (
     LanguageTag,
     LongText,
     PersonName,
+    Rfc3339DateTime,
     SectionName,
     ShortText,
     Summary,
@@ -76,7 +77,7 @@ class ArticleSubmission(BaseModel):
         default=None, description="BCP 47 tag; detected from the text when omitted (falls back to 'en')."
     )
     kind: ArticleKind = ArticleKind.ARTICLE
-    publish_at: AwareDatetime | None = Field(
+    publish_at: Rfc3339DateTime | None = Field(
         default=None,
         description="When the article counts as published. A past value backdates it (archive imports: "
         "published now, dated and ordered by this time); a future one schedules it (embargo; publisher role).",

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
-from shared.models.article import ArticleCard, LeadImage
+from shared.enrichment.slug import slugify, transliterate
+from shared.models.article import ArticleCard, Correction, LeadImage
+from shared.models.common import inert_text, url_problem
+from shared.models.site import SLUG_PLACEHOLDER, SiteIdentity
 
 # Characters XML 1.0 forbids (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF), plus the
 # C1 controls and DEL, which XML allows but which are never meaningful in news text. JSON could carry
@@ -39,12 +45,16 @@ def clean_text(value: str) -> str:
     return _UNSAFE_CHARS.sub("", value)
 
 
+def plain_text(value: str) -> str:
+    """A plain-text field as published: ``clean_text``, trimmed, and inert if rendered as HTML by mistake."""
+    return inert_text(clean_text(value).strip())
+
+
 def optional_text(value: str | None) -> str | None:
-    """``clean_text`` that maps None, empty and whitespace-only values to None (the field is omitted)."""
+    """``plain_text`` that maps None, empty and whitespace-only values to None (the field is omitted)."""
     if value is None:
         return None
-    cleaned = clean_text(value).strip()
-    return cleaned or None
+    return plain_text(value) or None
 
 
 def unique_texts(values: Iterable[str]) -> list[str]:
@@ -58,23 +68,15 @@ def unique_texts(values: Iterable[str]) -> list[str]:
 
 
 def safe_url(value: str | None) -> str | None:
-    """The URL if it is an absolute http(s) URL, else None.
+    """The URL if it is an absolute http(s) URL that input validation would accept, else None.
 
-    Defence in depth: a ``javascript:`` or ``data:`` link must never reach a reader's screen even if
-    a record slipped past input validation.
+    Defence in depth: a ``javascript:`` or ``data:`` link, a quote that ends an attribute or a hidden
+    userinfo must never reach a reader's screen even if a record slipped past input validation.
     """
     if not value:
         return None
     value = clean_text(value).strip()
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if any(ch.isspace() or ch in '<>"' for ch in value):
-        return None
-    return value
+    return value if url_problem(value) is None else None
 
 
 def utc(value: datetime) -> datetime:
@@ -164,3 +166,115 @@ def json_bytes(document: object) -> bytes:
 def drop_empty(document: dict[str, object]) -> dict[str, object]:
     """The mapping without None values, empty strings and empty lists or dicts (omitted, not null)."""
     return {key: value for key, value in document.items() if value not in (None, "", [], {})}
+
+
+# Labels of correction notes in the languages the newsroom publishes; anything else reads English.
+_CORRECTION_LABELS = {
+    "en": {"correction": "Correction", "clarification": "Clarification", "update": "Update"},
+    "uk": {"correction": "Виправлення", "clarification": "Уточнення", "update": "Оновлення"},
+}
+
+
+def correction_label(correction: Correction, language: str | None) -> str:
+    """The note's kind as readers see it, in the item's language (``Correction``, ``Виправлення``)."""
+    primary = (language or "en").split("-", 1)[0].lower()
+    return _CORRECTION_LABELS.get(primary, _CORRECTION_LABELS["en"])[correction.kind.value]
+
+
+def corrections_in_order(corrections: Sequence[Correction]) -> list[Correction]:
+    """Oldest first, one note per revision: the order readers follow, independent of storage order."""
+    unique = {c.revision: c for c in corrections}
+    return sorted(unique.values(), key=lambda c: (utc(c.published_at), c.revision))
+
+
+def corrections_html(corrections: Sequence[Correction], language: str | None) -> str:
+    """Each note as a paragraph: ``<p><strong>Correction</strong> (<time>…</time>): text</p>``, escaped."""
+    parts = []
+    for correction in corrections_in_order(corrections):
+        text = optional_text(correction.text)
+        if not text:
+            continue
+        when = rfc3339(correction.published_at)
+        label = html.escape(correction_label(correction, language))
+        parts.append(
+            f'<p class="correction"><strong>{label}</strong> (<time datetime="{when}">{when[:10]}</time>): '
+            f"{html.escape(text)}</p>"
+        )
+    return "".join(parts)
+
+
+def corrections_text(corrections: Sequence[Correction], language: str | None) -> str:
+    """The same notes as plain text, one paragraph each: ``Correction (2026-11-30): text``."""
+    lines = []
+    for correction in corrections_in_order(corrections):
+        text = optional_text(correction.text)
+        if text:
+            when = rfc3339(correction.published_at)[:10]
+            lines.append(f"{correction_label(correction, language)} ({when}): {text}")
+    return "\n\n".join(lines)
+
+
+def item_text(card: ArticleCard) -> str:
+    """What a feed item says in plain text: the summary (the headline if there is none)."""
+    return optional_text(card.summary) or plain_text(card.headline)
+
+
+def item_html(card: ArticleCard) -> str:
+    """The item's content as HTML: the summary as an escaped paragraph, then any correction notes.
+
+    Built only from escaped plain text, so it can carry no markup of its own; the caption never goes
+    here (readers would show it as the article's text).
+    """
+    return f"<p>{html.escape(item_text(card))}</p>{corrections_html(card.corrections, card.language)}"
+
+
+def item_plain_text(card: ArticleCard) -> str:
+    """``item_html`` as plain text (JSON Feed ``content_text``)."""
+    notes = corrections_text(card.corrections, card.language)
+    return f"{item_text(card)}\n\n{notes}" if notes else item_text(card)
+
+
+def author_url(name: str, url: str | None, site: SiteIdentity | None) -> str | None:
+    """The author's page: the submitted one, else the site's pattern with the name's slug, else None."""
+    given = safe_url(url)
+    if given or site is None or not site.author_url_pattern:
+        return given
+    return _author_page(clean_text(name), site.author_url_pattern)
+
+
+@lru_cache(maxsize=2048)
+def _author_page(name: str, pattern: str) -> str | None:
+    # slugify never returns an empty slug (it falls back to a placeholder word): a name that has
+    # nothing to romanize has no page rather than somebody else's.
+    latin = unicodedata.normalize("NFKD", transliterate(name)).encode("ascii", "ignore").decode()
+    if not any(ch.isalnum() for ch in latin):
+        return None
+    return safe_url(pattern.replace(SLUG_PLACEHOLDER, slugify(name)))
+
+
+def image_size(image: LeadImage) -> dict[str, str | None]:
+    """``width``/``height`` attributes (strings) when both are known and positive, else nothing."""
+    if image.width and image.height and image.width > 0 and image.height > 0:
+        return {"width": str(image.width), "height": str(image.height)}
+    return {}
+
+
+def same_host(url: str, other: str) -> bool:
+    """Whether two absolute URLs name the same host (case-insensitive, default ports ignored)."""
+    a, b = urlsplit(url), urlsplit(other)
+    return (a.hostname or "").lower() == (b.hostname or "").lower() and _port(a.scheme, a.port) == _port(
+        b.scheme, b.port
+    )
+
+
+def _port(scheme: str, port: int | None) -> int:
+    return port if port is not None else {"http": 80, "https": 443}.get(scheme.lower(), 0)
+
+
+def legacy_site(publisher_name: str, website_url: str, site_base_url: str | None = None) -> SiteIdentity:
+    """A minimal identity for callers that still pass a name and a URL (no logo, no author pages)."""
+    return SiteIdentity(
+        publisher_name=clean_text(publisher_name).strip() or "News",
+        website_url=website_url,
+        site_base_url=site_base_url or website_url,
+    )

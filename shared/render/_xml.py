@@ -16,7 +16,9 @@ from shared.render._common import clean_text
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -92,6 +92,85 @@ def test_headline_with_html_is_rejected_as_not_plain_text(make_payload, headline
 def test_headline_with_comparison_signs_is_plain_text(make_payload):
     sub = ArticleSubmission.model_validate(make_payload(headline="Inflation < 3% while rates > 5%"))
     assert sub.headline == "Inflation < 3% while rates > 5%"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Profits < 5% in Q3",
+        "Q&A: what the deal means",
+        "AT&T & Verizon",
+        "I <3 Kyiv",
+        "a <= b and c >= d",
+        "x > y",
+        "© 2025 &copy; text",  # an entity that decodes to a harmless character
+        "Україна & партнери: «Щит» < 5 млрд",
+        "1 << 3",
+    ],
+)
+def test_honest_text_with_angle_brackets_and_ampersands_is_accepted(make_payload, text):
+    sub = ArticleSubmission.model_validate(make_payload(headline=text, summary=text, tags=[text[:64]]))
+    assert (sub.headline, sub.summary) == (text, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "&lt;script&gt;alert(1)&lt;/script&gt;",  # entity-encoded tags
+        "&#60;img src=x onerror=alert(1)&#62;",  # numeric entities
+        "&#x3c;svg onload=alert(1)&#x3e;",  # hex entities
+        "&ltscript&gt;",  # legacy entity without a semicolon, as browsers decode it
+        "&amp;lt;b&amp;gt;double&amp;lt;/b&amp;gt;",  # encoded twice
+        "Read this <scr",  # a partial tag that another field could complete
+        "Ends with a bare <",  # "<" + the next field's "script>"
+        "</title><script>alert(1)</script>",
+        "<!-- comment -->",
+        "<?xml version='1.0'?>",
+        "x<y",
+        "\uff1cscript\uff1e",  # fullwidth angle brackets fold to ASCII under NFKC
+    ],
+)
+def test_partial_and_entity_encoded_markup_is_refused_in_plain_text(make_payload, text):
+    # GIVEN markup hidden behind entities, split across fields or written in fullwidth characters
+    # WHEN it is a headline THEN it is refused with a message naming the problem
+    with pytest.raises(ValidationError) as caught:
+        ArticleSubmission.model_validate(make_payload(headline=text))
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("headline",)
+    assert "plain text" in error["msg"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("summary",),
+        ("tags", 0),
+        ("authors", 0, "name"),
+        ("authors", 0, "role"),
+        ("authors", 0, "bio"),
+        ("lead_image", "caption"),
+        ("lead_image", "credit"),
+        ("lead_image", "alt_text"),
+        ("correction", "text"),
+    ],
+)
+def test_every_plain_text_field_refuses_encoded_markup(make_payload, path):
+    # GIVEN entity-encoded markup in one plain-text field, wherever it is nested
+    payload = make_payload(
+        authors=[{"name": "Olena Kovalenko"}],
+        lead_image={"url": "https://img.example.org/a.jpg"},
+        correction={"kind": "correction", "text": "Fixed a date."},
+    )
+    target: Any = payload
+    for key in path[:-1]:
+        target = target[key]
+    if path == ("tags", 0):
+        payload["tags"] = ["&lt;b&gt;"]
+    else:
+        target[path[-1]] = "&lt;img src=x onerror=alert(1)&gt;"
+
+    # THEN exactly that field is named
+    assert set(failures(payload)) == {path}
 
 
 def test_headline_whitespace_and_control_characters_are_normalised(make_payload):
@@ -269,6 +348,62 @@ def test_canonical_url_must_be_absolute_http(make_payload, url):
     assert set(failures(make_payload(canonical_url=url))) == {("canonical_url",)}
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        'https://news.example.org/a"onmouseover="alert(1)',
+        "https://news.example.org/a'b",
+        "https://news.example.org/<script>",
+        "https://news.example.org/a>b",
+        "https://news.example.org/a\x00b",
+        "https://news.example.org/a\tb",
+        "https://news.example.org/a\u00a0b",  # no-break space
+        "https://news.example.org/a\u202eb",  # right-to-left override
+        "https://news.example.org:99999/a",
+        "https://news.example.org:0/a",
+        "https://news.example.org:http/a",
+        "https://user:secret@news.example.org/a",
+        "https://news.example.org@evil.example/a",
+        "https://evil.example\\@news.example.org/a",
+        "https://news.example.org/a`b",
+        "https://news.example.org/{a}",
+        "https://-bad-.example.org/a",
+        "https://news..example.org/a",
+    ],
+)
+def test_urls_with_quotes_brackets_controls_userinfo_or_bad_ports_are_refused(make_payload, url):
+    # GIVEN a URL that could break out of an attribute, hide its host, or name an impossible port
+    # THEN every URL field refuses it
+    payload = make_payload(
+        canonical_url=url,
+        lead_image={"url": url},
+        authors=[{"name": "A", "avatar_url": url, "url": url}],
+    )
+    assert set(failures(payload)) == {
+        ("canonical_url",),
+        ("lead_image", "url"),
+        ("authors", 0, "avatar_url"),
+        ("authors", 0, "url"),
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.example.org/uk/новини/київ",  # an IRI with a Cyrillic path
+        "https://новини.example/стаття",
+        "https://news.example.org/a%22b?q=%3Cx%3E#top",  # percent-encoded specials are fine
+        "http://127.0.0.1:8000/site/a",
+        "https://[2001:db8::1]:8443/a",
+        "https://news.example.org:443/a",
+        "https://news.example.org/o(1)!$&*+,;=:@",
+    ],
+)
+def test_honest_urls_are_accepted(make_payload, url):
+    sub = ArticleSubmission.model_validate(make_payload(canonical_url=url))
+    assert sub.canonical_url == url
+
+
 # ---------------------------------------------------------------------------------------- tags
 
 
@@ -331,7 +466,49 @@ def test_publish_at_in_the_past_with_any_offset_is_accepted(make_payload):
 
 
 def test_publish_at_without_timezone_is_rejected(make_payload):
-    assert failures(make_payload(publish_at="2025-07-03T09:30:00")) == {("publish_at",): "timezone_aware"}
+    with pytest.raises(ValidationError) as caught:
+        ArticleSubmission.model_validate(make_payload(publish_at="2025-07-03T09:30:00"))
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("publish_at",)
+    assert "time zone" in error["msg"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        0,  # a Unix timestamp would silently become 1970-01-01
+        1751535000,
+        1751535000.5,
+        "0",
+        "1751535000",
+        True,
+        "2025-07-03",  # a date without a time
+        "2025-07-03T09:30Z",  # no seconds
+        "2025-07-03 09:30:00Z",  # space instead of T
+        "2025-07-03T09:30:00+0300",  # offset without a colon
+        "03/07/2025 09:30",
+        "2025-07-03T09:30:00Z trailing",
+        ["2025-07-03T09:30:00Z"],
+    ],
+)
+def test_publish_at_is_only_an_rfc3339_string(make_payload, value):
+    # GIVEN a publish_at that pydantic's lax mode would coerce (numbers, bare dates, other spellings)
+    # THEN it is refused, naming the field
+    assert set(failures(make_payload(publish_at=value))) == {("publish_at",)}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-07-03T09:30:00Z", datetime(2025, 7, 3, 9, 30, tzinfo=UTC)),
+        ("2025-07-03t09:30:00z", datetime(2025, 7, 3, 9, 30, tzinfo=UTC)),
+        ("2025-07-03T09:30:00.123456Z", datetime(2025, 7, 3, 9, 30, 0, 123456, tzinfo=UTC)),
+        ("2025-07-03T12:30:00+03:00", datetime(2025, 7, 3, 9, 30, tzinfo=UTC)),
+    ],
+)
+def test_publish_at_accepts_rfc3339_spellings(make_payload, value, expected):
+    sub = ArticleSubmission.model_validate(make_payload(publish_at=value))
+    assert sub.publish_at == expected
 
 
 def test_publish_at_in_the_future_is_accepted_up_to_366_days_ahead(make_payload):

@@ -13,23 +13,29 @@ from shared.models.article import (
     Article,
     ArticleCard,
     Author,
+    Correction,
     Entities,
     Entity,
     LeadImage,
     Topic,
 )
-from shared.models.common import ArticleStatus
-from shared.models.feed import FeedDescriptor
+from shared.models.common import ArticleStatus, CorrectionKind
+from shared.models.feed import FeedDescriptor, FeedLinks
+from shared.models.site import SiteIdentity
 from tests.support.ninjs import load_fixture, ninjs_validator
 
 PUBLISHED = datetime(2025, 7, 3, 9, 30, tzinfo=UTC)
 UPDATED = datetime(2025, 7, 3, 10, 15, tzinfo=UTC)
+CORRECTED = datetime(2025, 7, 3, 11, 0, tzinfo=UTC)
 SITE = "https://news.example.org"
+CDN = "https://cdn.example.org"
 
 # Everything that has broken a feed somewhere: markup, entities, a CDATA terminator, both quotes,
 # emoji (outside the BMP), Cyrillic, XML-illegal control characters and a lone surrogate.
 HOSTILE = "<script>alert(\"x\")</script> & ]]> 'q' 🇺🇦 Київ «Привіт»\x00\x0b\x1f\x7f\ud800 кінець"
-HOSTILE_CLEAN = "<script>alert(\"x\")</script> & ]]> 'q' 🇺🇦 Київ «Привіт» кінець"
+# What it reads as once published: illegal characters dropped, and a word joiner (U+2060, invisible)
+# after each "<" that would open a tag, so that a reader rendering the text as HTML still shows text.
+HOSTILE_CLEAN = "<\u2060script>alert(\"x\")<\u2060/script> & ]]> 'q' 🇺🇦 Київ «Привіт» кінець"
 
 
 def lead_image(**overrides: Any) -> LeadImage:
@@ -123,6 +129,36 @@ def article(**overrides: Any) -> Article:
     return Article(**(values | overrides))
 
 
+def site(**overrides: Any) -> SiteIdentity:
+    """The newsroom's identity as a stage configures it: every optional part set."""
+    values: dict[str, Any] = {
+        "publisher_name": "Newsroom",
+        "website_url": SITE,
+        "site_base_url": CDN,
+        "publisher_logo_url": f"{SITE}/static/logo.png",
+        "default_image_url": f"{SITE}/static/default.jpg",
+        "author_url_pattern": f"{SITE}/authors/{{slug}}",
+    }
+    return SiteIdentity(**(values | overrides))
+
+
+def correction(**overrides: Any) -> Correction:
+    values: dict[str, Any] = {
+        "kind": CorrectionKind.CORRECTION,
+        "text": "An earlier version misnamed the Dutch defence minister.",
+        "revision": 2,
+        "published_at": CORRECTED,
+    }
+    return Correction(**(values | overrides))
+
+
+def archive_links(hour: str | None, feed_name: str = "all") -> FeedLinks:
+    """The three formats of one hourly archive page, as the API addresses them (None: the
+    subscription document)."""
+    base = f"{CDN}/feeds/{feed_name.replace('#', '/')}" + (f"/archive/{hour}" if hour else "")
+    return FeedLinks(json_feed=f"{base}/feed.json", rss=f"{base}/rss.xml", atom=f"{base}/atom.xml")
+
+
 def feed(**overrides: Any) -> FeedDescriptor:
     values: dict[str, Any] = {
         "name": "all",
@@ -136,6 +172,21 @@ def feed(**overrides: Any) -> FeedDescriptor:
         "updated_at": UPDATED,
     }
     return FeedDescriptor(**(values | overrides))
+
+
+@pytest.fixture
+def make_site() -> Callable[..., SiteIdentity]:
+    return site
+
+
+@pytest.fixture
+def make_correction() -> Callable[..., Correction]:
+    return correction
+
+
+@pytest.fixture
+def make_archive_links() -> Callable[..., FeedLinks]:
+    return archive_links
 
 
 @pytest.fixture

@@ -8,18 +8,22 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from shared.render._common import (
     article_uri,
+    author_url,
     clean_text,
     feed_order,
     feed_uri,
     image_credit_line,
     image_media_type,
     iso_duration_minutes,
+    plain_text,
     rfc822,
     rfc3339,
     safe_url,
+    same_host,
     unique_texts,
 )
 
@@ -33,9 +37,16 @@ def test_clean_text_drops_xml_illegal_characters_and_keeps_everything_else(hosti
     # WHEN it is cleaned
     cleaned = clean_text(raw)
 
-    # THEN only the illegal characters are gone, and it encodes as UTF-8
-    assert cleaned == expected
+    # THEN only the illegal characters are gone (markup-looking text is untouched), and it encodes as UTF-8
+    assert cleaned == expected.replace("\u2060", "")
     cleaned.encode("utf-8")
+    # AND as a published plain-text field, each tag-like "<" is followed by an invisible word joiner
+    assert plain_text(raw) == expected
+
+
+def test_plain_text_is_inert_when_rendered_as_html_and_leaves_honest_text_alone():
+    assert plain_text("Profits < 5% & Q&A <3 a <= b") == "Profits < 5% & Q&A <3 a <= b"
+    assert plain_text("<b>x</b><!--c--><?p?>") == "<\u2060b>x<\u2060/b><\u2060!--c--><\u2060?p?>"
 
 
 def test_clean_text_normalises_line_ends():
@@ -53,6 +64,10 @@ def test_clean_text_normalises_line_ends():
         "https://",
         'https://example.org/"onmouseover="x',
         "https://example.org/a b",
+        "https://example.org/a'onerror='x",
+        "https://user@example.org/",
+        "https://example.org:99999/",
+        "https://example.org/\\..",
         "",
         None,
     ],
@@ -144,3 +159,35 @@ def test_renderers_import_no_heavy_or_io_modules():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     # THEN none of the validation, AWS or host-dependent modules came along
     assert result.stdout.strip() == "[]"
+
+
+def test_author_url_prefers_the_submitted_page_then_the_site_pattern(make_site):
+    site = make_site()
+    assert author_url("Olena Kovalenko", "https://people.example.org/ok", site) == "https://people.example.org/ok"
+    assert author_url("Olena Kovalenko", None, site) == "https://news.example.org/authors/olena-kovalenko"
+    assert author_url("Олена Коваленко", None, site) == "https://news.example.org/authors/olena-kovalenko"
+    # an unsafe submitted page falls back to the pattern; no pattern and no page means no URL
+    assert author_url("A B", "javascript:alert(1)", site) == "https://news.example.org/authors/a-b"
+    assert author_url("A B", None, make_site(author_url_pattern=None)) is None
+    assert author_url("!!!", None, site) is None  # nothing to slug
+
+
+def test_site_identity_validates_its_urls_and_pattern(make_site):
+    with pytest.raises(ValidationError):
+        make_site(website_url="news.example.org")
+    with pytest.raises(ValidationError):
+        make_site(publisher_logo_url="javascript:alert(1)")
+    with pytest.raises(ValidationError):
+        make_site(author_url_pattern="https://news.example.org/authors/")
+    with pytest.raises(ValidationError):
+        make_site(author_url_pattern="https://news.example.org/{slug}/{slug}")
+    with pytest.raises(ValidationError):
+        make_site(publisher_name="   ")
+    assert make_site(publisher_name="  Newsroom ").publisher_name == "Newsroom"
+
+
+def test_same_host_ignores_case_and_default_ports():
+    assert same_host("https://NEWS.example.org/a", "https://news.example.org:443")
+    assert same_host("http://news.example.org/a", "http://news.example.org:80/")
+    assert not same_host("https://news.example.org/a", "https://www.example.org")
+    assert not same_host("https://news.example.org:8443/a", "https://news.example.org")

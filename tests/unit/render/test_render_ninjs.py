@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from shared.models.common import ArticleKind, ArticleStatus
-from shared.render.ninjs import to_ninjs, to_ninjs_v2
+from shared.render.ninjs import render_ninjs, to_ninjs, to_ninjs_v2
 
 
 def test_official_examples_validate_against_the_vendored_2_2_schema(ninjs22_validator, ninjs_fixture):
@@ -44,17 +42,18 @@ def test_place_geojson_is_resolved_through_the_offline_registry(ninjs31_validato
     assert not ninjs31_validator.is_valid(bad)
 
 
-def test_article_validates_against_ninjs_3_1(make_article, ninjs31_validator):
-    # WHEN a complete article is converted
-    document = to_ninjs(make_article(), site_url="https://news.example.org", copyright_notice="© Newsroom 2025")
+def test_article_validates_against_ninjs_3_1(make_article, make_correction, make_site, ninjs31_validator):
+    # WHEN a complete, corrected article is converted
+    article = make_article(corrections=[make_correction(), make_correction(kind="update", revision=3)])
+    document = to_ninjs(article, make_site(), copyright_notice="© Newsroom 2025")
 
-    # THEN it is valid ninjs 3.1 and survives a JSON round trip
+    # THEN it is valid ninjs 3.1 and the served bytes are that document
     ninjs31_validator.validate(document)
-    assert json.loads(json.dumps(document)) == document
+    assert json.loads(render_ninjs(article, make_site())) == to_ninjs(article, make_site())
 
 
-def test_article_fields_map_to_ninjs(make_article):
-    document = to_ninjs(make_article(), site_url="https://news.example.org")
+def test_article_fields_map_to_ninjs(make_article, make_site):
+    document = to_ninjs(make_article(), make_site())
 
     assert document["uri"] == "tag:news.example.org,2025:article:a1b2c3"
     assert document["type"] == "text"
@@ -92,11 +91,24 @@ def test_article_fields_map_to_ninjs(make_article):
     ]
     assert document["genres"] == [{"literal": "article"}]
     assert document["standard"]["version"] == "3.1"
+    # AND the site's identity: the publisher holds the copyright and is the publishing info source
+    assert document["copyrightHolder"] == "Newsroom"
+    assert document["infoSources"] == [{"name": "Newsroom", "role": "publisher", "uri": "https://news.example.org"}]
 
 
-def test_entities_are_ranked_by_mentions_then_name(make_article):
-    document = to_ninjs(make_article(), site_url="https://news.example.org")
+def test_authors_are_people_with_their_page_then_mentions_by_rank(make_article, make_site):
+    # GIVEN one author with a submitted page and one without
+    article = make_article(
+        authors=[{"name": "Olena Kovalenko", "url": "https://people.example.org/ok"}, {"name": "John Smith"}]
+    )
+
+    # WHEN converted
+    document = to_ninjs(article, make_site())
+
+    # THEN authors come first (rel author, page as uri), then the people mentioned, ranked
     assert document["people"] == [
+        {"name": "Olena Kovalenko", "rel": "author", "uri": "https://people.example.org/ok"},
+        {"name": "John Smith", "rel": "author", "uri": "https://news.example.org/authors/john-smith"},
         {"name": "Mark Rutte", "rel": "mentions"},
         {"name": "Olena Zelenska", "rel": "mentions"},
     ]
@@ -107,8 +119,8 @@ def test_entities_are_ranked_by_mentions_then_name(make_article):
     assert document["organisations"] == [{"name": "NATO", "rel": "mentions"}]
 
 
-def test_subjects_tell_editor_tags_from_derived_topics(make_article):
-    document = to_ninjs(make_article(), site_url="https://news.example.org")
+def test_subjects_tell_editor_tags_from_derived_topics(make_article, make_site):
+    document = to_ninjs(make_article(), make_site())
     assert document["subjects"] == [
         {"name": "Air defence", "rel": "about", "creator": "newsroom-pipeline"},
         {"name": "Defence", "rel": "about", "creator": "editor"},
@@ -116,8 +128,9 @@ def test_subjects_tell_editor_tags_from_derived_topics(make_article):
     ]
 
 
-def test_lead_image_is_a_picture_association_with_its_credit(make_article):
-    (association,) = to_ninjs(make_article(), site_url="https://news.example.org")["associations"]
+def test_lead_image_is_a_picture_association_with_its_credit(make_article, make_image, make_site):
+    article = make_article(lead_image=make_image(width=1200, height=800))
+    (association,) = to_ninjs(article, make_site())["associations"]
     assert association == {
         "name": "leadimage",
         "rel": "leadimage",
@@ -141,12 +154,59 @@ def test_lead_image_is_a_picture_association_with_its_credit(make_article):
                 "name": "original",
                 "href": "https://img.example.org/2025/07/kyiv.jpg",
                 "contentType": "image/jpeg",
+                "width": 1200,
+                "height": 800,
             }
         ],
     }
 
 
-def test_minimal_unpublished_article_is_valid_and_withheld(make_article, ninjs31_validator):
+def test_corrections_are_dated_text_associations(make_article, make_correction, make_site, ninjs31_validator):
+    # GIVEN two notes, stored newest first
+    notes = [
+        make_correction(
+            kind="clarification", text="The package is worth €2bn.", revision=4, published_at="2025-07-05T08:00:00Z"
+        ),
+        make_correction(),
+    ]
+
+    # WHEN converted
+    document = to_ninjs(make_article(lead_image=None, corrections=notes), make_site())
+
+    # THEN each is an association (no new top-level key), oldest first, with its kind, date and text
+    ninjs31_validator.validate(document)
+    assert "corrections" not in document
+    assert document["associations"] == [
+        {
+            "name": "correction-2",
+            "rel": "correction",
+            "uri": "tag:news.example.org,2025:article:a1b2c3/corrections/2",
+            "type": "text",
+            "version": "2",
+            "versionCreated": "2025-07-03T11:00:00Z",
+            "genres": [{"name": "correction"}],
+            "bodies": [
+                {
+                    "role": "correction",
+                    "contentType": "text/plain",
+                    "value": "An earlier version misnamed the Dutch defence minister.",
+                }
+            ],
+        },
+        {
+            "name": "clarification-4",
+            "rel": "clarification",
+            "uri": "tag:news.example.org,2025:article:a1b2c3/corrections/4",
+            "type": "text",
+            "version": "4",
+            "versionCreated": "2025-07-05T08:00:00Z",
+            "genres": [{"name": "clarification"}],
+            "bodies": [{"role": "clarification", "contentType": "text/plain", "value": "The package is worth €2bn."}],
+        },
+    ]
+
+
+def test_minimal_unpublished_article_is_valid_and_withheld(make_article, make_site, ninjs31_validator):
     # GIVEN an article that has not been enriched or published, with an opinion kind
     article = make_article(
         status=ArticleStatus.RECEIVED,
@@ -162,24 +222,27 @@ def test_minimal_unpublished_article_is_valid_and_withheld(make_article, ninjs31
         kind=ArticleKind.OPINION,
     )
 
-    # WHEN converted (the uri authority comes from article.url)
-    document = to_ninjs(article)
+    # WHEN converted
+    document = to_ninjs(article, make_site())
 
     # THEN it is still valid, withheld, dated from submission, with no empty arrays
     ninjs31_validator.validate(document)
     assert document["pubStatus"] == "withheld"
     assert document["firstCreated"] == "2025-07-03T09:00:00Z"
     assert document["genres"] == [{"literal": "opinion"}]
-    for absent in ("descriptions", "associations", "people", "subjects", "altIds", "slugline"):
+    for absent in ("descriptions", "associations", "places", "subjects", "altIds", "slugline"):
         assert absent not in document
+    assert [p["rel"] for p in document["people"]] == ["author", "author"]
 
 
-def test_uri_needs_a_site(make_article):
-    with pytest.raises(ValueError, match="site_url"):
-        to_ninjs(make_article(url=None))
+def test_uri_is_owned_by_the_website_whatever_the_article_url(make_article, make_site):
+    document = to_ninjs(make_article(url="https://partner.example.com/story"), make_site())
+    assert document["uri"] == "tag:news.example.org,2025:article:a1b2c3"
 
 
-def test_hostile_and_ukrainian_text_stays_valid(make_article, make_image, hostile, ninjs31_validator):
+def test_hostile_and_ukrainian_text_stays_valid(
+    make_article, make_image, make_correction, make_site, hostile, ninjs31_validator
+):
     raw, expected = hostile
     article = make_article(
         id=raw,
@@ -188,20 +251,26 @@ def test_hostile_and_ukrainian_text_stays_valid(make_article, make_image, hostil
         body_html=f"<p>{raw}</p>",
         tags=[raw, "Україна"],
         lead_image=make_image(caption=raw, credit=raw),
+        corrections=[make_correction(text=raw)],
     )
-    document = to_ninjs(article, site_url="https://news.example.org")
+    document = to_ninjs(article, make_site())
     ninjs31_validator.validate(document)
     assert document["headlines"][0]["value"] == expected
     assert document["descriptions"][0]["value"] == expected
-    assert document["bodies"][0]["value"] == f"<p>{expected}</p>"
+    # (the body is HTML: it is published as sanitized, not made inert like plain text)
+    assert document["bodies"][0]["value"] == f"<p>{expected.replace(chr(0x2060), '')}</p>"
     assert document["associations"][0]["descriptions"][0]["value"] == expected
     assert {s["name"] for s in document["subjects"]} >= {expected, "Україна"}
+    assert document["associations"][1]["bodies"][0]["value"] == expected
     json.dumps(document, ensure_ascii=False).encode("utf-8")
 
 
-def test_ninjs_2_2_spelling_validates_against_the_2_2_schema(make_article, ninjs22_validator, ninjs31_validator):
-    # WHEN the same article is rendered for ninjs 2.2 consumers
-    document = to_ninjs_v2(make_article(), site_url="https://news.example.org", copyright_notice="© Newsroom")
+def test_ninjs_2_2_spelling_validates_against_the_2_2_schema(
+    make_article, make_correction, make_site, ninjs22_validator, ninjs31_validator
+):
+    # WHEN the same (corrected) article is rendered for ninjs 2.2 consumers
+    article = make_article(corrections=[make_correction()])
+    document = to_ninjs_v2(article, make_site(), copyright_notice="© Newsroom")
 
     # THEN it is valid 2.2 (and not 3.1), with lower-case names and no rel on associations
     ninjs22_validator.validate(document)
@@ -210,8 +279,10 @@ def test_ninjs_2_2_spelling_validates_against_the_2_2_schema(make_article, ninjs
     assert document["pubstatus"] == "usable"
     assert document["copyrightnotice"] == "© Newsroom"
     assert document["bodies"][0]["contenttype"] == "text/html"
-    assert "rel" not in document["associations"][0]
+    assert all("rel" not in association for association in document["associations"])
     assert document["associations"][0]["infosources"][0] == {"name": "Anadolu", "role": "agency"}
+    # AND a correction keeps its kind in its genre, since 2.2 associations have no rel
+    assert document["associations"][1]["genres"] == [{"name": "correction"}]
     assert document["standard"] == {
         "name": "ninjs",
         "version": "2.2",
@@ -219,7 +290,7 @@ def test_ninjs_2_2_spelling_validates_against_the_2_2_schema(make_article, ninjs
     }
 
 
-def test_output_is_deterministic_whatever_the_entity_order(make_article):
+def test_output_is_deterministic_whatever_the_entity_order(make_article, make_site):
     article = make_article()
     assert article.entities is not None
     shuffled = make_article(
@@ -231,5 +302,4 @@ def test_output_is_deterministic_whatever_the_entity_order(make_article):
         ),
         topics=list(reversed(article.topics)),
     )
-    site = "https://news.example.org"
-    assert json.dumps(to_ninjs(article, site_url=site)) == json.dumps(to_ninjs(shuffled, site_url=site))
+    assert render_ninjs(article, make_site()) == render_ninjs(shuffled, make_site())

@@ -1,4 +1,4 @@
-"""Google News sitemap and sitemap index."""
+"""Google News sitemap, sitemap index and robots.txt."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared.render.sitemap import MAX_NEWS_URLS, news_language, render_news_sitemap, render_sitemap_index
+from shared.render.sitemap import (
+    MAX_NEWS_URLS,
+    SitemapRef,
+    news_language,
+    render_news_sitemap,
+    render_robots_txt,
+    render_sitemap_index,
+)
 
 NS = {
     "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -20,9 +27,9 @@ def _locs(body: bytes) -> list[str | None]:
     return [loc.text for loc in ET.fromstring(body).findall("s:url/s:loc", NS)]
 
 
-def test_news_entry_has_publication_date_and_title(make_card):
+def test_news_entry_has_publication_date_title_and_lastmod(make_card, make_site):
     # WHEN one recent article is rendered
-    body = render_news_sitemap([make_card()], "The Newsroom", now=NOW)
+    body = render_news_sitemap([make_card()], make_site(publisher_name="The Newsroom"), now=NOW)
 
     # THEN it is a urlset with the news namespace and every required news tag
     document = ET.fromstring(body)
@@ -35,6 +42,34 @@ def test_news_entry_has_publication_date_and_title(make_card):
     assert url.findtext("news:news/news:publication/news:language", namespaces=NS) == "en"
     assert url.findtext("news:news/news:publication_date", namespaces=NS) == "2025-07-03T09:30:00Z"
     assert url.findtext("news:news/news:title", namespaces=NS) == "Ukraine and partners agree on air defence package"
+    # AND lastmod moves with updates and corrections
+    assert url.findtext("s:lastmod", namespaces=NS) == "2025-07-03T10:15:00Z"
+
+
+def test_only_urls_on_the_websites_host_are_listed(make_card, make_site):
+    # GIVEN an article on the website, one whose canonical URL is a partner's, and one on www
+    own = make_card(id="own")
+    partner = make_card(id="partner", url="https://partner.example.com/story")
+    other = make_card(id="www", url="https://www.example.org/story")
+
+    # WHEN rendered for the website news.example.org
+    locs = _locs(render_news_sitemap([own, partner, other], make_site(), now=NOW))
+
+    # THEN only the article whose public URL is on that host is listed, under that URL
+    assert locs == ["https://news.example.org/news/ukraine-air-defence-package"]
+
+
+def test_a_stale_sitemap_is_impossible_when_rendered_on_read(make_card, make_site):
+    # GIVEN one article, and nothing published for two days after it
+    cards = [make_card()]
+
+    # WHEN the sitemap is rendered now and two days and a second later
+    fresh = _locs(render_news_sitemap(cards, make_site(), now=NOW))
+    later = _locs(render_news_sitemap(cards, make_site(), now=make_card().published_at + timedelta(days=2, seconds=1)))
+
+    # THEN the article drops out by itself
+    assert fresh == ["https://news.example.org/news/ukraine-air-defence-package"]
+    assert later == []
 
 
 def test_only_the_last_two_days_up_to_now_are_listed(make_card):
@@ -80,10 +115,11 @@ def test_publication_language_is_an_iso_639_code(tag, expected):
     assert news_language(tag) == expected
 
 
-def test_hostile_and_ukrainian_titles_round_trip(make_card, make_uk_card, hostile):
+def test_hostile_and_ukrainian_titles_round_trip(make_card, make_uk_card, make_site, hostile):
     raw, expected = hostile
     cards = [make_card(headline=raw), make_uk_card(published_at=NOW - timedelta(hours=1))]
-    body = render_news_sitemap(cards, raw, now=NOW)
+    # (pydantic refuses a lone surrogate in the site's name, so that one goes without it)
+    body = render_news_sitemap(cards, make_site(publisher_name=raw.replace("\ud800", "")), now=NOW)
     assert b"<script>" not in body
     document = ET.fromstring(body)
     titles = [t.text for t in document.findall("s:url/news:news/news:title", NS)]
@@ -99,9 +135,18 @@ def test_url_with_ampersand_is_entity_escaped(make_card):
     assert _locs(body) == [url]
 
 
-def test_news_sitemap_is_deterministic(make_card, make_uk_card):
+def test_news_sitemap_is_deterministic(make_card, make_uk_card, make_site):
     cards = [make_card(), make_uk_card()]
-    assert render_news_sitemap(cards, "N", now=NOW) == render_news_sitemap(list(reversed(cards)), "N", now=NOW)
+    site = make_site()
+    assert render_news_sitemap(cards, site, now=NOW) == render_news_sitemap(list(reversed(cards)), site, now=NOW)
+
+
+def test_a_bare_publication_name_still_renders_without_a_host_check(make_card):
+    # GIVEN the previous round's call, a name instead of a site identity
+    body = render_news_sitemap([make_card(url="https://partner.example.com/story")], "The Newsroom", now=NOW)
+    # THEN the name is used and no host is enforced
+    assert _locs(body) == ["https://partner.example.com/story"]
+    assert b"<news:name>The Newsroom</news:name>" in body
 
 
 def test_sitemap_index_lists_each_sitemap_once_sorted_with_lastmod():
@@ -123,6 +168,27 @@ def test_sitemap_index_lists_each_sitemap_once_sorted_with_lastmod():
     assert {s.findtext("s:lastmod", namespaces=NS) for s in sitemaps} == {"2025-07-03T12:00:00Z"}
 
 
+def test_sitemap_index_takes_each_sitemaps_own_lastmod():
+    # GIVEN the news sitemap with its own lastmod and another without one
+    refs = [
+        SitemapRef("https://cdn.example.org/sitemaps/news.xml", datetime(2025, 7, 3, 10, 15, tzinfo=UTC)),
+        SitemapRef("https://cdn.example.org/sitemaps/pages.xml"),
+    ]
+
+    # WHEN rendered without a default
+    document = ET.fromstring(render_sitemap_index(refs))
+
+    # THEN each entry carries its own lastmod, or none
+    entries = [
+        (s.findtext("s:loc", namespaces=NS), s.findtext("s:lastmod", namespaces=NS))
+        for s in document.findall("s:sitemap", NS)
+    ]
+    assert entries == [
+        ("https://cdn.example.org/sitemaps/news.xml", "2025-07-03T10:15:00Z"),
+        ("https://cdn.example.org/sitemaps/pages.xml", None),
+    ]
+
+
 def test_sitemap_index_without_lastmod():
     document = ET.fromstring(render_sitemap_index(["https://news.example.org/s.xml"], None))
     assert document.find("s:sitemap/s:lastmod", NS) is None
@@ -132,3 +198,24 @@ def test_sitemap_index_refuses_more_than_50000_sitemaps():
     urls = [f"https://news.example.org/s{n}.xml" for n in range(50_001)]
     with pytest.raises(ValueError, match="50000"):
         render_sitemap_index(urls, None)
+
+
+def test_robots_txt_names_the_sitemap_index_for_every_crawler():
+    body = render_robots_txt(["https://news.example.org/sitemaps/index.xml"])
+    assert body == b"User-agent: *\nAllow: /\n\nSitemap: https://news.example.org/sitemaps/index.xml\n"
+
+
+def test_robots_txt_disallows_paths_and_ignores_values_that_could_add_lines():
+    # GIVEN disallowed paths, one of them trying to smuggle a line, and sitemap URLs with one unsafe
+    body = render_robots_txt(
+        ["https://news.example.org/sitemaps/index.xml", "https://news.example.org/x\nDisallow: /", "javascript:1"],
+        disallow=["/v1/", "/v1/", "/drafts\nAllow: /secret", "no-slash"],
+    )
+
+    # THEN each line is one rule, and nothing injected survives
+    assert body.decode().splitlines() == [
+        "User-agent: *",
+        "Disallow: /v1/",
+        "",
+        "Sitemap: https://news.example.org/sitemaps/index.xml",
+    ]
