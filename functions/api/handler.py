@@ -21,6 +21,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.api.auth import Principal, Role, TokenVerifier, bearer, principal_from_claims, require
+from functions.api.http import BodyLimits, Refusal, precheck, with_body
 from shared import problems
 from shared.errors import DomainError, InvalidInput, PreconditionFailed
 from shared.models.api import (
@@ -47,7 +48,7 @@ from shared.store.scheduler import Schedules
 from shared.store.table import ArticleTable
 
 VERSION: Final = "2.0.0"
-MAX_BODY_BYTES: Final = 262_144
+BODY_LIMITS: Final = BodyLimits(max_bytes=262_144)
 _CORRELATION_HEADER: Final = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _IDEMPOTENCY_KEY: Final = re.compile(r"^[\x21-\x7e]{1,255}$")
 _ETAG: Final = re.compile(r'^\s*(?:"(\d{1,9})"|(\d{1,9}))\s*$')
@@ -62,6 +63,7 @@ class ArticleFormat(StrEnum):
 
 
 SETTINGS = load(ApiSettings)
+IDENTITY = SETTINGS.identity()  # validated at cold start: a bad URL in a stage's configuration fails here
 obs = observability(SETTINGS.POWERTOOLS_METRICS_NAMESPACE)
 logger, metrics = obs.logger, obs.metrics
 
@@ -95,7 +97,7 @@ def default_services() -> Services:
         submissions=SubmissionService(table, documents, SETTINGS.WEBSITE_URL),
         lifecycle=LifecycleService(table, schedules),
         articles=ArticleReader(table, documents),
-        feeds=FeedService(table, SETTINGS.identity()),
+        feeds=FeedService(table, IDENTITY),
         tokens=TokenVerifier(SETTINGS.JWKS_URL, SETTINGS.TOKEN_ISSUER, SETTINGS.TOKEN_AUDIENCE),
     )
 
@@ -284,8 +286,17 @@ def publish_article(
             "description": "OK",
             "headers": {"ETag": {"description": "The revision, for If-Match", "schema": {"type": "string"}}},
             "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Article"}},
-                "application/ld+json": {"schema": {"type": "object"}},
+                "application/json": {
+                    "schema": {
+                        "anyOf": [
+                            {"$ref": "#/components/schemas/Article"},
+                            {"type": "object", "description": "IPTC ninjs 3.1 (format=ninjs)"},
+                        ]
+                    }
+                },
+                "application/ld+json": {
+                    "schema": {"type": "object", "description": "schema.org NewsArticle or LiveBlogPosting"}
+                },
             },
         },
         304: {"description": "Not modified (If-None-Match)"},
@@ -312,10 +323,10 @@ def get_article(
 
 
 def _syndicated(view: ArticleView, format: ArticleFormat, headers: dict[str, str]) -> Response[Any]:
-    from shared.render.syndication import article_document  # noqa: PLC0415 - off the cold-start path
+    from shared.render.syndication import render_article  # noqa: PLC0415 - off the cold-start path
 
-    content_type, document = article_document(view.article, format.value, SETTINGS.WEBSITE_URL, SETTINGS.PUBLISHER_NAME)
-    return Response(status_code=200, content_type=content_type, body=json.dumps(document), headers=headers)
+    content_type, body = render_article(view.article, format.value, IDENTITY)
+    return Response(status_code=200, content_type=content_type, body=body, headers=headers)
 
 
 @app.get(
@@ -506,37 +517,17 @@ def _not_found(_: NotFoundError) -> Response[str]:
     return _problem(404, "Not found", f"no route for {app.current_event.http_method} {app.current_event.path}")
 
 
-def _early_problem(event: dict[str, Any]) -> dict[str, Any] | None:
-    """Refuse what validation should never see: oversized or non-JSON bodies of writes."""
-    if event.get("httpMethod") not in ("POST", "PUT", "PATCH", "DELETE"):
-        return None
-    body = event.get("body") or ""
-    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode())
-    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-    media_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
-    if size > MAX_BODY_BYTES:
-        status, title, field = 413, "Body too large", "body"
-        message = f"is {size} bytes; the limit is {MAX_BODY_BYTES}"
-    elif media_type != "application/json" and not media_type.endswith("+json"):
-        status, title, field = 415, "Unsupported media type", "content-type"
-        message = f"must be application/json, not {media_type or 'missing'}"
-    else:
-        return None
-    error = {"field": field, "message": message, "type": "unsupported" if status == 415 else "too_large"}
-    body_json = problems.problem(status, title, f"{field}: {message}", event.get("path"), [error])
-    return {
-        "statusCode": status,
-        "headers": {"Content-Type": problems.CONTENT_TYPE, "Access-Control-Allow-Origin": "*"},
-        "body": json.dumps(body_json),
-        "isBase64Encoded": False,
-    }
-
-
 def respond(event: dict[str, Any], context: LambdaContext, injected: Services | None = None) -> dict[str, Any]:
-    """The handler's body, with services injectable (handler unit tests pass fakes)."""
-    early = _early_problem(event)
-    if early is not None:
-        return early
+    """The handler's body, with services injectable (handler unit tests pass fakes).
+
+    A write's body is checked before any model sees it (media type, size, UTF-8, JSON depth, number
+    sizes, duplicate keys): what fails is a 4xx problem naming the problem, never a 500.
+    """
+    checked = precheck(event, BODY_LIMITS)
+    if isinstance(checked, Refusal):
+        return checked.response({"Access-Control-Allow-Origin": "*"})
+    if checked is not None:
+        event = with_body(event, checked)
     if injected is not None:
         app.append_context(services=injected)  # type: ignore[no-untyped-call]
     response: dict[str, Any] = app.resolve(event, context)

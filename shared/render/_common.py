@@ -269,12 +269,3 @@ def same_host(url: str, other: str) -> bool:
 
 def _port(scheme: str, port: int | None) -> int:
     return port if port is not None else {"http": 80, "https": 443}.get(scheme.lower(), 0)
-
-
-def legacy_site(publisher_name: str, website_url: str, site_base_url: str | None = None) -> SiteIdentity:
-    """A minimal identity for callers that still pass a name and a URL (no logo, no author pages)."""
-    return SiteIdentity(
-        publisher_name=clean_text(publisher_name).strip() or "News",
-        website_url=website_url,
-        site_base_url=site_base_url or website_url,
-    )

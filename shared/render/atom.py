@@ -27,7 +27,6 @@ from shared.render._common import (
     feed_uri,
     item_html,
     item_text,
-    legacy_site,
     optional_text,
     plain_text,
     rfc3339,
@@ -112,7 +111,7 @@ def _links(feed: FeedDescriptor) -> list[tuple[str, str, str | None]]:
 def render_atom(
     feed: FeedDescriptor,
     cards: Sequence[ArticleCard],
-    site: SiteIdentity | None = None,
+    site: SiteIdentity,
     *,
     tombstones: Sequence[Tombstone] = (),
 ) -> bytes:
@@ -121,7 +120,6 @@ def render_atom(
     ``site`` supplies the publisher (feed author), its logo and author pages, and the host that owns
     every ``tag:`` id. Without it the feed's home page stands in and there is no logo.
     """
-    site = site or legacy_site(feed.title, feed.home_page_url)
     attrs: dict[str, str | None] = {"xmlns": ATOM_NS, "xmlns:media": MEDIA_NS}
     if tombstones:
         attrs["xmlns:at"] = TOMBSTONES_NS

@@ -29,7 +29,6 @@ from shared.render._common import (
     item_html,
     item_plain_text,
     json_bytes,
-    legacy_site,
     optional_text,
     plain_text,
     rfc3339,
@@ -103,13 +102,12 @@ def _item(card: ArticleCard, site: SiteIdentity) -> dict[str, object]:
     )
 
 
-def render_json_feed(feed: FeedDescriptor, cards: Sequence[ArticleCard], site: SiteIdentity | None = None) -> bytes:
+def render_json_feed(feed: FeedDescriptor, cards: Sequence[ArticleCard], site: SiteIdentity) -> bytes:
     """The feed document as UTF-8 JSON bytes.
 
     ``feed_url`` is the subscription document's URL even on an archive page (it identifies the feed);
     ``next_url`` is the next page of older items (``feed.prev_archive``), absent on the oldest.
     """
-    site = site or legacy_site(feed.title, feed.home_page_url)
     subscription = feed.current.json_feed if feed.archive and feed.current else feed.json_feed_url
     document = drop_empty(
         {

@@ -211,6 +211,6 @@ def _to_v2(value: Any, *, in_association: bool = False) -> Any:
 
 def to_ninjs_v2(article: Article, site: SiteIdentity, *, copyright_notice: str | None = None) -> dict[str, Any]:
     """The same document in ninjs 2.2 spelling (lower-case property names), for older consumers."""
-    document = _to_v2(to_ninjs(article, site, copyright_notice=copyright_notice))
+    document: dict[str, Any] = _to_v2(to_ninjs(article, site, copyright_notice=copyright_notice))
     document["standard"] = {"name": "ninjs", "version": "2.2", "schema": NINJS_2_SCHEMA_URI}
     return document

@@ -19,7 +19,6 @@ from shared.models.site import SiteIdentity
 from shared.render._common import (
     feed_order,
     item_html,
-    legacy_site,
     optional_text,
     plain_text,
     rfc822,
@@ -67,12 +66,11 @@ def _archive_links(channel: ET.Element, feed: FeedDescriptor) -> None:
             sub(channel, "atom:link", attrs={"href": href, "rel": rel, "type": MEDIA_TYPE})
 
 
-def render_rss(feed: FeedDescriptor, cards: Sequence[ArticleCard], site: SiteIdentity | None = None) -> bytes:
+def render_rss(feed: FeedDescriptor, cards: Sequence[ArticleCard], site: SiteIdentity) -> bytes:
     """The RSS document as UTF-8 bytes; ``lastBuildDate`` is ``feed.updated_at`` (keep it stable).
 
     ``site`` supplies the channel image (the publisher's logo); without it the channel has none.
     """
-    site = site or legacy_site(feed.title, feed.home_page_url)
     namespaces = {"xmlns:atom": ATOM_NS, "xmlns:content": CONTENT_NS, "xmlns:dc": DC_NS, "xmlns:media": MEDIA_NS}
     if feed.archive:
         namespaces["xmlns:fh"] = HISTORY_NS

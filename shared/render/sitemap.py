@@ -53,7 +53,7 @@ def news_language(language: str) -> str:
     return primary if _ISO_639.match(primary) else "und"
 
 
-def news_sitemap_cards(cards: Sequence[ArticleCard], site: SiteIdentity | None, *, now: datetime) -> list[ArticleCard]:
+def news_sitemap_cards(cards: Sequence[ArticleCard], site: SiteIdentity, *, now: datetime) -> list[ArticleCard]:
     """The cards a news sitemap lists at ``now``: published in the two days before it, newest first,
     with a safe URL on the website's host, at most 1,000."""
     now = utc(now)
@@ -63,7 +63,7 @@ def news_sitemap_cards(cards: Sequence[ArticleCard], site: SiteIdentity | None, 
         url = safe_url(card.url)
         if url is None or not since <= utc(card.published_at) <= now:
             continue
-        if site is not None and not same_host(url, site.website_url):
+        if not same_host(url, site.website_url):
             continue
         listed.append(card)
         if len(listed) == MAX_NEWS_URLS:
@@ -71,17 +71,15 @@ def news_sitemap_cards(cards: Sequence[ArticleCard], site: SiteIdentity | None, 
     return listed
 
 
-def render_news_sitemap(cards: Sequence[ArticleCard], site: SiteIdentity | str, *, now: datetime) -> bytes:
+def render_news_sitemap(cards: Sequence[ArticleCard], site: SiteIdentity, *, now: datetime) -> bytes:
     """The News sitemap of articles published within two days before ``now`` (newest first, ≤1000).
 
     Articles dated after ``now`` are left out too: they are not public yet. Naive datetimes are UTC.
-    ``site`` names the publication and the host every URL must be on. (A bare publication name is
-    still accepted for older callers; then no host is checked.)
+    ``site`` names the publication and the host every URL must be on.
     """
-    identity, publication_name = (site, site.publisher_name) if isinstance(site, SiteIdentity) else (None, site)
-    name = plain_text(publication_name)
+    name = plain_text(site.publisher_name)
     urlset = root("urlset", {"xmlns": SITEMAP_NS, "xmlns:news": NEWS_SITEMAP_NS})
-    for card in news_sitemap_cards(cards, identity, now=now):
+    for card in news_sitemap_cards(cards, site, now=now):
         url = sub(urlset, "url")
         sub(url, "loc", safe_url(card.url))
         sub(url, "lastmod", rfc3339(max(utc(card.updated_at), utc(card.published_at))))

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from shared.models.article import Article
 from shared.models.site import SiteIdentity
-from shared.render._common import legacy_site
 
 # format name -> media type of the bytes ``render_article`` returns (also for the OpenAPI document).
 ARTICLE_MEDIA_TYPES = {"ninjs": "application/json", "jsonld": "application/ld+json"}
@@ -26,20 +23,4 @@ def render_article(article: Article, fmt: str, site: SiteIdentity) -> tuple[str,
         from shared.render.jsonld import render_jsonld  # noqa: PLC0415 - off the cold-start path
 
         return ARTICLE_MEDIA_TYPES[fmt], render_jsonld(article, site)
-    raise ValueError(f"unknown format {fmt!r}")
-
-
-def article_document(article: Article, fmt: str, website_url: str, publisher: str) -> tuple[str, dict[str, Any]]:
-    """Deprecated (the API handler of the previous round): use ``render_article``.
-
-    (content type, document) with a minimal site identity; the dict is NOT escaped for inlining.
-    """
-    from shared.render.jsonld import to_jsonld  # noqa: PLC0415
-    from shared.render.ninjs import to_ninjs  # noqa: PLC0415
-
-    site = legacy_site(publisher, website_url)
-    if fmt == "ninjs":
-        return ARTICLE_MEDIA_TYPES[fmt], to_ninjs(article, site)
-    if fmt == "jsonld":
-        return ARTICLE_MEDIA_TYPES[fmt], to_jsonld(article, site)
     raise ValueError(f"unknown format {fmt!r}")

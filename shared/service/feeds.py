@@ -130,7 +130,23 @@ class FeedService:
     def archive_url(self, feed: str, hour: str, file: str) -> str:
         return f"{self._identity.site_base_url}/{feed_path(feed)}/archive/{hour}/{file}"
 
-    def descriptor(self, feed: str, updated_at: datetime, file: str, hour: str | None = None) -> FeedDescriptor:
+    def archive_links(self, feed: str, hour: str) -> FeedLinks:
+        return FeedLinks(
+            json_feed=self.archive_url(feed, hour, "feed.json"),
+            rss=self.archive_url(feed, hour, "rss.xml"),
+            atom=self.archive_url(feed, hour, "atom.xml"),
+        )
+
+    def descriptor(
+        self,
+        feed: str,
+        updated_at: datetime,
+        hour: str | None = None,
+        *,
+        older: str | None = None,
+        newer: str | None = None,
+    ) -> FeedDescriptor:
+        """What the renderers need: titles, this document's URLs and its RFC 5005 neighbours (by hour)."""
         kind, _, value = feed.partition("#")
         name = self._identity.publisher_name
         title = {
@@ -138,24 +154,25 @@ class FeedService:
             "lang": f"{name} ({value})",
             "tag": f"{name}: #{value}",
         }.get(kind, name)
-        links = self.links(feed)
+        live = self.links(feed)
+        own = live if hour is None else self.archive_links(feed, hour)
+        description = f"Latest articles: {title}"
         if hour is not None:
-            links = FeedLinks(
-                json_feed=self.archive_url(feed, hour, "feed.json"),
-                rss=self.archive_url(feed, hour, "rss.xml"),
-                atom=self.archive_url(feed, hour, "atom.xml"),
-            )
-            title = f"{title} — {hour}:00 UTC"
+            description = f"Articles published {hour}:00-{hour}:59 UTC: {title}"
         return FeedDescriptor(
             name=feed,
             title=title,
-            description=f"Latest articles: {title}" if hour is None else f"Articles published {hour}:00–:59 UTC",
+            description=description,
             home_page_url=self._identity.website_url,
-            json_feed_url=links.json_feed,
-            rss_url=links.rss,
-            atom_url=links.atom,
+            json_feed_url=own.json_feed,
+            rss_url=own.rss,
+            atom_url=own.atom,
             language=value if kind == "lang" else None,
             updated_at=updated_at,
+            archive=hour is not None,
+            current=live if hour is not None else None,
+            prev_archive=self.archive_links(feed, older) if older else None,
+            next_archive=self.archive_links(feed, newer) if newer else None,
         )
 
     # --------------------------------------------------------------------------------- API pages
@@ -179,26 +196,26 @@ class FeedService:
 
         feed, hour, file = feed_from_path(path)
         now = self._clock()
+        newer: str | None = None
         if hour is None:
             items, more = self._items(feed, FeedWindow(limit=LIVE_SIZE))
-            older = self.archive_url(feed, hour_of(items[-1].sort_key), file) if items and more else None
-            newer = None
+            older = hour_of(items[-1].sort_key) if items and more else None
             cache = LIVE_CACHE
         else:
             start = _hour_start(hour)
             end = start + timedelta(hours=1)
-            window = FeedWindow(limit=ARCHIVE_MAX, since=_sk(start), before=_sk(end))
-            items, _ = self._items(feed, window)
-            older = self._neighbour_hour(feed, before=_sk(start), file=file)
-            newer = self._neighbour_hour(feed, since=_sk(end), file=file)
+            items, _ = self._items(feed, FeedWindow(limit=ARCHIVE_MAX, since=_sk(start), before=_sk(end)))
+            older = self._neighbour_hour(feed, before=_sk(start))
+            newer = self._neighbour_hour(feed, since=_sk(end))
             cache = CLOSED_ARCHIVE_CACHE if end <= now else OPEN_ARCHIVE_CACHE
         cards = [i.card for i in items]
         updated = max((c.updated_at for c in cards), default=datetime.fromtimestamp(0, UTC))
-        descriptor = self.descriptor(feed, updated, file, hour)
+        descriptor = self.descriptor(feed, updated, hour, older=older, newer=newer)
+        site = self._identity
         if file == "feed.json":
-            body = render_json_feed(descriptor, cards, next_url=older)
+            body = render_json_feed(descriptor, cards, site)
         elif file == "rss.xml":
-            body = render_rss(descriptor, cards)
+            body = render_rss(descriptor, cards, site)
         else:
             tombstones = []
             if hour is None:
@@ -207,17 +224,14 @@ class FeedService:
                     for r in self._table.removals(now - TOMBSTONE_WINDOW)
                     if feed in r.feeds
                 ]
-            body = render_atom(descriptor, cards, tombstones, next_url=older)
-        del newer  # RFC 5005 next-archive: passed to the renderer once it takes it
+            body = render_atom(descriptor, cards, site, tombstones=tombstones)
         return Rendered(body, FORMATS[file], cache)
 
-    def _neighbour_hour(
-        self, feed: str, *, file: str, before: str | None = None, since: str | None = None
-    ) -> str | None:
-        """The archive page of the nearest hour with items before or after a boundary."""
+    def _neighbour_hour(self, feed: str, *, before: str | None = None, since: str | None = None) -> str | None:
+        """The nearest hour with items before or after a boundary (one Query of one item)."""
         window = FeedWindow(limit=1, before=before, since=since, newest_first=before is not None)
         items, _ = self._items(feed, window)
-        return self.archive_url(feed, hour_of(items[0].sort_key), file) if items else None
+        return hour_of(items[0].sort_key) if items else None
 
     # -------------------------------------------------------------------------------- sitemaps
     def news_sitemap(self) -> Rendered:
@@ -225,20 +239,22 @@ class FeedService:
 
         now = self._clock()
         items, _ = self._items(MAIN_FEED, FeedWindow(limit=NEWS_MAX, since=_sk(now - NEWS_WINDOW)))
-        body = render_news_sitemap([i.card for i in items], self._identity.publisher_name, now=now)
+        body = render_news_sitemap([i.card for i in items], self._identity, now=now)
         return Rendered(body, "application/xml; charset=utf-8", SITEMAP_CACHE)
 
     def sitemap_index(self) -> Rendered:
-        from shared.render.sitemap import render_sitemap_index  # noqa: PLC0415
+        from shared.render.sitemap import SitemapRef, render_sitemap_index  # noqa: PLC0415
 
         newest, _ = self._items(MAIN_FEED, FeedWindow(limit=1))
         lastmod = newest[0].card.updated_at if newest else None
-        body = render_sitemap_index([f"{self._identity.site_base_url}/sitemaps/news.xml"], lastmod)
+        body = render_sitemap_index([SitemapRef(f"{self._identity.site_base_url}/sitemaps/news.xml", lastmod)])
         return Rendered(body, "application/xml; charset=utf-8", SITEMAP_CACHE)
 
     def robots(self) -> Rendered:
-        body = f"User-agent: *\nAllow: /\n\nSitemap: {self._identity.site_base_url}/sitemaps/index.xml\n"
-        return Rendered(body.encode(), "text/plain; charset=utf-8", SITEMAP_CACHE)
+        from shared.render.sitemap import render_robots_txt  # noqa: PLC0415
+
+        body = render_robots_txt([f"{self._identity.site_base_url}/sitemaps/index.xml"])
+        return Rendered(body, "text/plain; charset=utf-8", SITEMAP_CACHE)
 
     # ----------------------------------------------------------------------------------- reading
     def _items(self, feed: str, window: FeedWindow) -> tuple[list[_Item], bool]:

@@ -139,7 +139,7 @@ def test_each_bad_field_is_named_and_nothing_is_stored(aws: Resources, field: st
         ("{not json", None, 400),
         ("[1, 2, 3]", None, 422),
         ('"a string"', None, 422),
-        ("", None, 422),
+        ("", None, 400),
         (json.dumps(seed_style_article()), {"content-type": "text/plain"}, 415),
         (json.dumps(seed_style_article()), {"content-type": "application/x-www-form-urlencoded"}, 415),
         (json.dumps(seed_style_article(body_html="<p>" + "word " * 60_000 + "</p>")), None, 413),
@@ -164,7 +164,8 @@ def test_malformed_requests_are_4xx_and_store_nothing(
      ("GET", "/articles/01ARZ3NDEKTSV4RRFFQ69G5FAV", 404)],
 )  # fmt: skip
 def test_unknown_routes_and_articles_are_404_problems(aws: Resources, method: str, path: str, expected: int) -> None:
-    status, headers, body = call_api(method, path)
+    # (a write carries a JSON body: an unreadable one is refused before routing, with a 400)
+    status, headers, body = call_api(method, path, {} if method != "GET" else None)
     assert status == expected
     assert headers["content-type"] == "application/problem+json"
     assert body["status"] == expected

@@ -188,8 +188,14 @@ def test_an_hour_archive_holds_that_hour_and_links_the_hour_before(newsroom: New
     # THEN it holds exactly that hour, links the nearest older hour with articles, and may be cached long
     assert item_ids(document) == list(reversed(in_hour))
     assert document["next_url"] == f"{SITE_BASE_URL}/feeds/all/archive/2026-11-30T11/feed.json"
-    assert document["feed_url"] == f"{SITE_BASE_URL}/feeds/all/archive/2026-11-30T13/feed.json"
+    # (feed_url is the feed's identity on every page: the subscription document, JSON Feed 1.1)
+    assert document["feed_url"] == f"{SITE_BASE_URL}/feeds/all/feed.json"
     assert rendered.cache_control == CLOSED_ARCHIVE_CACHE
+    # AND the Atom page says what it is (RFC 5005): an archive, its subscription and both neighbours
+    atom = newsroom.feeds.document("all/archive/2026-11-30T13/atom.xml").body.decode()
+    assert "<fh:archive" in atom and 'rel="current"' in atom
+    assert 'rel="prev-archive"' in atom and "2026-11-30T11/atom.xml" in atom
+    assert 'rel="next-archive"' in atom and "2026-11-30T14/atom.xml" in atom
 
 
 def test_the_archive_of_the_current_hour_is_cached_like_the_live_document(newsroom: Newsroom) -> None:

@@ -324,7 +324,7 @@ def test_a_500_says_a_retry_is_safe_only_for_idempotent_requests(
 def test_a_body_that_is_not_json_is_415_and_a_huge_one_413(client: Api) -> None:
     not_json, _, body = client.call("POST", "/articles", "headline=x", claims=EDITOR_CLAIMS,
                                     headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
-    huge, _, _ = client.call("POST", "/articles", "x" * (api.MAX_BODY_BYTES + 1), claims=EDITOR_CLAIMS)
+    huge, _, _ = client.call("POST", "/articles", "x" * (api.BODY_LIMITS.max_bytes + 1), claims=EDITOR_CLAIMS)
     malformed, _, malformed_body = client.call("POST", "/articles", "{not json", claims=EDITOR_CLAIMS)
 
     assert (not_json, body["errors"][0]["field"]) == (415, "content-type")

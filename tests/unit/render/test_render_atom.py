@@ -71,12 +71,6 @@ def test_feed_metadata_satisfies_rfc_4287(make_feed, make_site):
     assert document.find("fh:archive", NS) is None
 
 
-def test_without_a_site_the_feed_title_is_the_author_and_there_is_no_logo(make_feed):
-    document = _feed(render_atom(make_feed(), []))
-    assert document.findtext("a:author/a:name", namespaces=NS) == "Newsroom News Feed"
-    assert document.find("a:logo", NS) is None
-
-
 def test_entry_maps_every_card_field(make_feed, make_card, make_image, make_site):
     # GIVEN a complete card, with an author whose page was submitted and one that has none
     card = make_card(
