@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import CfnResource, Duration
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import constants
 from infra.constructs import nag
+
+LINT_REASONS_KEY = "newsroom:cfn-lint-reasons"
 
 _RETENTION = {
     7: logs.RetentionDays.ONE_WEEK,
@@ -44,6 +46,12 @@ def dead_letter_queue(scope: Construct, construct_id: str, *, holds: str, redriv
         enforce_ssl=True,
         retention_period=Duration.days(constants.DLQ_RETENTION_DAYS),
     )
+    assert isinstance(queue.node.default_child, CfnResource)
+    lint_exception(
+        queue.node.default_child,
+        "ES6000",
+        f"A dead-letter queue ({holds}) is terminal: a redrive policy on it would only move the problem.",
+    )
     if redrive_target:
         return queue
     nag.acknowledge(
@@ -72,3 +80,12 @@ def work_queue(
         retention_period=Duration.days(constants.QUEUE_RETENTION_DAYS),
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=max_receive_count),
     )
+
+
+def lint_exception(resource: CfnResource, rule: str, reason: str) -> None:
+    """Tell cfn-lint that ``rule`` does not apply to this resource, and record why next to it."""
+    metadata = resource.get_metadata("cfn-lint") or {"config": {"ignore_checks": []}}
+    metadata["config"]["ignore_checks"] = sorted({*metadata["config"]["ignore_checks"], rule})
+    resource.add_metadata("cfn-lint", metadata)
+    reasons = resource.get_metadata(LINT_REASONS_KEY) or {}
+    resource.add_metadata(LINT_REASONS_KEY, {**reasons, rule: reason})

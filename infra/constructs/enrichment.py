@@ -15,7 +15,6 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -96,6 +95,4 @@ class Enrichment(Construct):
         scheduling.grant_manage_schedules(self.enrich)
         # The event source grants consuming the queue, ChangeMessageVisibility included: the function
         # backs a failed message off itself instead of waiting out the visibility timeout.
-        self.enrich.function.add_event_source(
-            sources.SqsEventSource(self.queue, batch_size=constants.QUEUE_BATCH_SIZE, report_batch_item_failures=True)
-        )
+        self.enrich.consume(self.queue)

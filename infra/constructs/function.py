@@ -10,16 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from aws_cdk import Duration, Tags
+from aws_cdk import CfnResource, Duration, Tags
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import constants
 from infra.constructs import nag
-from infra.constructs.common import log_group
+from infra.constructs.common import lint_exception, log_group
 
 _ARCHITECTURES = {"arm64": lambda_.Architecture.ARM_64, "x86_64": lambda_.Architecture.X86_64}
 RUNTIME: lambda_.Runtime = getattr(lambda_.Runtime, "PYTHON_" + constants.LAMBDA_RUNTIME_VERSION.replace(".", "_"))
@@ -94,6 +96,13 @@ class PipelineFunction(Construct):
                 **environment,
             },
         )
+        assert isinstance(self.function.node.default_child, CfnResource)
+        lint_exception(
+            self.function.node.default_child,
+            "WS1004",
+            "Logs go to the function's own log group (LoggingConfig), kept LOG_RETENTION_DAYS, not to the "
+            "/aws/lambda/<name> group this rule looks for.",
+        )
         Tags.of(self.function).add(constants.FUNCTION_TAG, spec.name, include_resource_types=["AWS::Lambda::Function"])
         nag.acknowledge(
             self.function,
@@ -104,6 +113,23 @@ class PipelineFunction(Construct):
         nag.acknowledge(self.role, "AwsSolutions-IAM5[Resource::*]", any_resource_reason)
 
     # -- grants -----------------------------------------------------------------------------------
+    def consume(self, queue: sqs.IQueue) -> None:
+        """Read ``queue`` in batches that report partial failures; its redrive policy handles poison messages."""
+        self.function.add_event_source(
+            sources.SqsEventSource(queue, batch_size=constants.QUEUE_BATCH_SIZE, report_batch_item_failures=True)
+        )
+        (mapping,) = [
+            child
+            for child in self.function.node.find_all()
+            if isinstance(child, lambda_.CfnEventSourceMapping) and "SqsEventSource" in child.node.path
+        ]
+        lint_exception(
+            mapping,
+            "ES1001",
+            "SQS event source mappings take no on-failure destination: the queue's redrive policy moves a "
+            "message that keeps failing to its dead-letter queue.",
+        )
+
     def allow(
         self,
         actions: Sequence[str],

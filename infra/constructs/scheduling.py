@@ -22,13 +22,12 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
 
 from infra import constants
 from infra.constructs import nag
-from infra.constructs.common import dead_letter_queue, work_queue
+from infra.constructs.common import dead_letter_queue, lint_exception, work_queue
 from infra.constructs.function import PipelineFunction
 
 MANAGE_SCHEDULES = (
@@ -113,9 +112,7 @@ class Scheduling(Construct):
         self.reconcile.allow_table_reads(table)
         self.reconcile.allow_table_writes(table, RECONCILE_TABLE_WRITES, constants.RECONCILE_WRITES_KEYS)
         bus.grant_put_events_to(self.reconcile.function)
-        self.reconcile.function.add_event_source(
-            sources.SqsEventSource(self.queue, batch_size=constants.QUEUE_BATCH_SIZE, report_batch_item_failures=True)
-        )
+        self.reconcile.consume(self.queue)
 
         self.tick_dlq = dead_letter_queue(self, "TickDlq", holds="reconcile ticks EventBridge could not deliver")
         self.tick = events.Rule(
@@ -131,6 +128,13 @@ class Scheduling(Construct):
                     max_event_age=Duration.seconds(constants.TICK_TARGET_MAX_EVENT_AGE_S),
                 )
             ],
+        )
+        (permission,) = [child for child in self.tick.node.find_all() if isinstance(child, lambda_.CfnPermission)]
+        lint_exception(
+            permission,
+            "ES1007",
+            "A failed tick needs no failure destination: the next tick, a minute later, sweeps the same work, "
+            "and the function's error alarm reports the failure.",
         )
 
     def environment(self) -> dict[str, str]:
