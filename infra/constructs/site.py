@@ -74,7 +74,17 @@ class Site(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, log_bucket: s3.IBucket) -> None:
         super().__init__(scope, construct_id)
-        self.bucket = private_bucket(self, "Bucket", access_logs=log_bucket, access_logs_prefix="s3/site/")
+        # Versioned: an overwritten or deleted page can be restored (checkov CKV_AWS_21; costs only the old versions).
+        self.bucket = private_bucket(
+            self,
+            "Bucket",
+            versioned=True,
+            access_logs=log_bucket,
+            access_logs_prefix="s3/site/",
+            lifecycle_rules=[
+                s3.LifecycleRule(noncurrent_version_expiration=Duration.days(constants.LOG_BUCKET_EXPIRY_DAYS))
+            ],
+        )
         self.site_headers = _headers(self, "SiteHeaders", "Newsroom site: CORS for readers, security headers", None)
         self.api_headers = _headers(
             self,

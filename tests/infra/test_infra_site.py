@@ -44,7 +44,9 @@ def test_default_behavior_serves_the_private_site_bucket_through_oac(synth):
     distribution_id, config = _distribution(synth)
     default = config["DefaultCacheBehavior"]
     origin = _origins(config)[default["TargetOriginId"]]
-    # THEN the default origin is the bucket through an Origin Access Control, viewers on HTTPS only
+    # THEN the bucket keeps old versions of what it serves
+    assert synth.resources("AWS::S3::Bucket")[site_id]["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
+    # AND the default origin is the bucket through an Origin Access Control, viewers on HTTPS only
     assert origin["DomainName"] == {"Fn::GetAtt": [site_id, "RegionalDomainName"]}
     assert "OriginAccessControlId" in origin
     assert default["ViewerProtocolPolicy"] == "https-only"
