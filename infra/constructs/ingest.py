@@ -420,7 +420,8 @@ def _crs_label(rule_name: str) -> str:
 
 
 def _editorial_write_statement() -> dict[str, object]:
-    """Method other than GET on /<stage>/articles...: the authenticated editorial writes."""
+    """A method other than GET on /articles...: the authenticated editorial writes. The path is matched
+    with and without the stage prefix, whichever form the web ACL sees (public routes are all GETs)."""
 
     def byte_match(part: dict[str, object], operator: str, value: str) -> dict[str, object]:
         return {
@@ -432,10 +433,11 @@ def _editorial_write_statement() -> dict[str, object]:
             }
         }
 
+    paths = [f"/{constants.API_STAGE}/articles", "/articles"]
     return {
         "andStatement": {
             "statements": [
-                byte_match({"uriPath": {}}, "STARTS_WITH", f"/{constants.API_STAGE}/articles"),
+                {"orStatement": {"statements": [byte_match({"uriPath": {}}, "STARTS_WITH", p) for p in paths]}},
                 {"notStatement": {"statement": byte_match({"method": {}}, "EXACTLY", "get")}},
             ]
         }

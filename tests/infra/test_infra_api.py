@@ -261,10 +261,11 @@ def _editorial_write():
             }
         }
 
+    paths = [match({"UriPath": {}}, "STARTS_WITH", path) for path in ("/v1/articles", "/articles")]
     return {
         "AndStatement": {
             "Statements": [
-                match({"UriPath": {}}, "STARTS_WITH", "/v1/articles"),
+                {"OrStatement": {"Statements": paths}},
                 {"NotStatement": {"Statement": match({"Method": {}}, "EXACTLY", "get")}},
             ]
         }
