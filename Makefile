@@ -7,20 +7,30 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 TEMPLATE := cdk.out/Newsroom.template.json
+# The CDK CLI is pinned by package.json/package-lock.json and installed next to the venv (npm ci).
+CDK := node_modules/.bin/cdk
+CLI_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
+# make deploy STAGE=prod: the stage's block of newsroom:stages in cdk.json (see README, Deploy)
+STAGE ?=
+CDK_CONTEXT := $(if $(STAGE),-c newsroom:stage=$(STAGE),)
 PORT ?= 8000
 MOTO_PORT ?= 4566
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 
-.PHONY: help venv synth run test lint typecheck test-unit test-integration test-infra test-e2e bench docs docs-check clean
+.PHONY: help venv cdk-cli synth deploy destroy bootstrap run test lint typecheck test-unit test-integration test-infra test-e2e bench docs docs-check clean
 
 help:
 	@echo "make run    - set up, synthesize, start the local stack on moto, load samples (PORT=$(PORT))"
 	@echo "make test   - set up and run every test tier (lint, unit, integration, infra, e2e)"
 	@echo "make bench  - cold-start (import time) and throughput benchmarks"
 	@echo "make synth  - synthesize the CDK app to cdk.out/ (offline, no AWS account)"
+	@echo "make deploy - check the CDK bootstrap, synthesize, deploy to AWS, print outputs (STAGE=name)"
+	@echo "make destroy - delete the stack (the table and the documents bucket are kept)"
+	@echo "make bootstrap - CDK bootstrap of the current AWS account and region (once)"
 	@echo "make docs   - regenerate docs/openapi.json and docs/events/ from the models"
 
-venv: $(STAMP)
+venv: $(STAMP) $(CLI_STAMP)
+cdk-cli: $(CLI_STAMP)
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.13 is required (the Lambda runtime's version) and was not found: install it (e.g. pyenv install 3.13) or pass PYTHON=/path/to/python3.13"; exit 1; }
@@ -32,19 +42,43 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@# The Lambda dependency layer (wheels for arm64) is fetched now, with the rest of set-up, so that
 	@# synthesizing needs no network afterwards.
-	$(PY) -c 'from infra.staging import build_layer; print("dependency layer:", build_layer())'
+	$(PY) -c 'from infra.staging import build_layers; print("layers:", build_layers())'
 	rm -f $(VENV)/.installed-* && touch $@
+
+# The pinned CDK CLI (deploy, destroy, bootstrap); synthesizing needs only the venv.
+$(CLI_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required to install the pinned CDK CLI (it comes with Node.js)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -f node_modules/.installed-* && touch $@
 
 synth: venv
 	CDK_OUTDIR=cdk.out $(PY) -m infra.app
 
+deploy: venv
+	$(PY) -m infra.deploy check-bootstrap
+	$(CDK) synth --quiet $(CDK_CONTEXT)
+	$(CDK) deploy --app cdk.out Newsroom --require-approval broadening --outputs-file cdk.out/outputs.json
+	$(PY) -m infra.deploy outputs cdk.out/outputs.json
+
+destroy: venv
+	$(CDK) destroy Newsroom $(CDK_CONTEXT)
+	@echo "Kept on purpose: the DynamoDB table, the documents and log buckets, API Gateway's account logging"
+	@echo "role (and the user pool when the stage has deletionProtection). Delete them by hand if meant."
+
+bootstrap: venv
+	$(CDK) bootstrap $(CDK_CONTEXT)
+
 run: synth
 	PORT=$(PORT) MOTO_PORT=$(MOTO_PORT) $(PY) -m infra.local --template $(TEMPLATE)
 
-lint: venv
+# cfn-lint (+ the serverless rules) on the synthesized template. W3005 (a DependsOn already implied by a
+# reference) is how the CDK orders roles before functions: harmless, so not reported. Resource-level
+# exceptions sit in each resource's Metadata with their reason (newsroom:cfn-lint-reasons).
+lint: venv synth
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/cfn-lint $(TEMPLATE) --append-rules cfn_lint_serverless.rules --ignore-checks W3005
 
 typecheck: venv
 	$(VENV)/bin/mypy shared functions infra tests
@@ -73,4 +107,4 @@ docs-check: venv
 	$(PY) -m scripts.gen_docs --check
 
 clean:
-	rm -rf cdk.out .build .pytest_cache .ruff_cache .mypy_cache
+	rm -rf cdk.out .build .pytest_cache .ruff_cache .mypy_cache node_modules

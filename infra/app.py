@@ -15,7 +15,8 @@ from typing import Any
 from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
 
-from infra import constants, staging
+from infra import config, constants, staging
+from infra.config import StageConfig
 from infra.stack import NewsroomStack
 
 
@@ -34,24 +35,41 @@ def build_app(
     context: Mapping[str, Any] | None = None,
     build_dir: Path = staging.BUILD_DIR,
 ) -> tuple[App, NewsroomStack]:
-    """Stage the assets, then build the app with its one stack, checked by cdk-nag's AWS Solutions pack."""
-    function_code = staging.stage_functions((spec.name for spec in constants.FUNCTIONS), build_dir=build_dir)
-    layer_dir = staging.build_layer(build_dir=build_dir)
-
+    """Validate the stage's settings, stage the assets, then build the app with its one stack, checked by
+    cdk-nag's AWS Solutions pack."""
     app = App(
         outdir=outdir or os.environ.get("CDK_OUTDIR") or str(staging.ROOT / constants.CDK_OUT_DIR),
         context={**cdk_json_context(), **(context or {})},
     )
+    stage_config = StageConfig.from_context(_context_of(app, context or {}))
+    function_code = staging.stage_functions((spec.name for spec in constants.FUNCTIONS), build_dir=build_dir)
+    layer_dirs = staging.build_layers(build_dir=build_dir)
     stack = NewsroomStack(
         app,
         constants.STACK_NAME,
         description="Newsroom: serverless news content pipeline",
+        config=stage_config,
         function_code=function_code,
-        layer_dir=layer_dir,
+        layer_dirs=layer_dirs,
     )
     # cdk-nag v3 is a policy-validation plugin: any unacknowledged finding fails the synth.
     Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
     return app, stack
+
+
+def _context_of(app: App, passed: Mapping[str, Any]) -> dict[str, Any]:
+    """Every ``newsroom:*`` context value the app sees: the known keys, and any other key of that prefix
+    in cdk.json, the CDK CLI's ``-c`` or ``context=`` (so a misspelt key fails validation, not silently)."""
+    keys = {*config.context_keys().values(), config.STAGE_KEY, config.STAGES_KEY}
+    for source in (cdk_json_context(), _cli_context(), passed):
+        keys |= {key for key in source if key.startswith(config.PREFIX)}
+    return {key: value for key in sorted(keys) if (value := app.node.try_get_context(key)) is not None}
+
+
+def _cli_context() -> dict[str, Any]:
+    """Context the CDK CLI hands the app (``CDK_CONTEXT_JSON``), so ``-c newsroom:x=y`` is seen."""
+    raw = os.environ.get("CDK_CONTEXT_JSON")
+    return dict(json.loads(raw)) if raw else {}
 
 
 def main() -> None:

@@ -1,4 +1,11 @@
-"""The newsroom stack: a thin composition of one construct per pipeline stage."""
+"""The newsroom stack: a thin composition of one construct per pipeline stage.
+
+    storage -> site -> outbox relay -> scheduling/reconcile -> enrichment -> ingest -> (site serves the API)
+                                                                                    -> monitoring
+
+The site comes before the functions because they link to it (``SITE_BASE_URL``); it learns the API's
+origin last, from the API's id only, which keeps CloudFormation free of a dependency cycle.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +14,28 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra import constants
-from infra.constructs.api import Api
-from infra.constructs.events import Events
-from infra.constructs.functions import Functions
-from infra.constructs.monitoring import Monitoring
+from infra.config import StageConfig
+from infra.constructs.enrichment import Enrichment
+from infra.constructs.function import layer
+from infra.constructs.ingest import Ingest
+from infra.constructs.monitoring import Monitoring, WatchedQueue
+from infra.constructs.relay import OutboxRelay
+from infra.constructs.scheduling import Scheduling
+from infra.constructs.site import Site
 from infra.constructs.storage import Storage
 
 
-def context_flag(value: object) -> bool:
-    """Context from ``cdk.json`` is JSON (bool); from ``-c key=value`` it is a string."""
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    return bool(value)
-
-
 class NewsroomStack(Stack):
-    """Storage, events, functions and API of the pipeline. Environment-agnostic: synthesizes offline.
+    """Environment-agnostic: synthesizes offline, without an account.
 
-    ``function_code`` maps each function name to its staged asset folder and ``layer_dir`` is the staged
-    dependency layer (see :mod:`infra.staging`); the stack itself never touches the file system.
+    ``function_code`` maps each function name to its staged asset folder; ``layer_dirs`` maps each
+    layer name (``dependencies``, then the extra layers of ``constants.EXTRA_LAYERS``) to its staged
+    folder, or ``None`` when that layer has nothing to ship (see :mod:`infra.staging`). The stack itself
+    never touches the file system.
     """
 
     def __init__(
@@ -36,45 +43,103 @@ class NewsroomStack(Stack):
         scope: Construct,
         construct_id: str,
         *,
+        config: StageConfig,
         function_code: Mapping[str, Path],
-        layer_dir: Path,
+        layer_dirs: Mapping[str, Path | None],
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        website_url = str(self.node.try_get_context(constants.CONTEXT_WEBSITE_URL) or constants.DEFAULT_WEBSITE_URL)
-        if not website_url.startswith("https://"):
-            raise ValueError(f"context {constants.CONTEXT_WEBSITE_URL} must be an https:// URL, got {website_url!r}")
-        deletion_protection = context_flag(self.node.try_get_context(constants.CONTEXT_DELETION_PROTECTION))
+        self.config = config
+        layers = self._layers(layer_dirs)
 
-        self.storage = Storage(self, "Storage", deletion_protection=deletion_protection)
-        self.events = Events(self, "Events")
-        self.functions = Functions(
+        def layers_of(spec: constants.FunctionSpec) -> list[lambda_.ILayerVersion]:
+            return [layers["dependencies"]] + [
+                layers[name] for name, users in constants.EXTRA_LAYERS.items() if spec.name in users and name in layers
+            ]
+
+        def code(spec: constants.FunctionSpec) -> dict[str, Any]:
+            return {"code": function_code[spec.name], "layers": layers_of(spec)}
+
+        self.storage = Storage(self, "Storage", deletion_protection=config.deletion_protection)
+        table, documents = self.storage.table, self.storage.documents_bucket
+        self.site = Site(self, "Site", config=config, log_bucket=self.storage.log_bucket)
+        self.relay = OutboxRelay(
+            self, "OutboxRelay", table=table, site_base_url=self.site.base_url, **code(constants.RELAY)
+        )
+        self.scheduling = Scheduling(self, "Scheduling", table=table, bus=self.relay.bus, **code(constants.RECONCILE))
+        self.enrichment = Enrichment(
             self,
-            "Functions",
-            storage=self.storage,
-            events=self.events,
-            code=function_code,
-            layer_dir=layer_dir,
-            website_url=website_url.rstrip("/"),
+            "Enrichment",
+            table=table,
+            documents=documents,
+            bus=self.relay.bus,
+            scheduling=self.scheduling,
+            website_url=config.website_url.rstrip("/"),
+            **code(constants.ENRICH),
         )
-        self.api = Api(self, "Api", handler=self.functions.api.function)
-        alarm_email = str(self.node.try_get_context(constants.CONTEXT_ALARM_EMAIL) or "").strip() or None
-        if alarm_email is not None and "@" not in alarm_email:
-            raise ValueError(f"context {constants.CONTEXT_ALARM_EMAIL} must be an e-mail address, got {alarm_email!r}")
-        self.monitoring = Monitoring(
-            self, "Monitoring", functions=self.functions, events=self.events, api=self.api, alarm_email=alarm_email
+        self.ingest = Ingest(
+            self,
+            "Ingest",
+            config=config,
+            table=table,
+            documents=documents,
+            scheduling=self.scheduling,
+            site_base_url=self.site.base_url,
+            **code(constants.API),
         )
+        self.site.serve_api(self.ingest.rest_api)
 
+        self.functions = (self.ingest.api, self.relay.relay, self.enrichment.enrich, self.scheduling.reconcile)
+        self.monitoring = Monitoring(
+            self,
+            "Monitoring",
+            functions=self.functions,
+            stream_reader=self.relay.relay,
+            work_queues=[
+                WatchedQueue("enrich", self.enrichment.queue, self.enrichment.dlq),
+                WatchedQueue("schedule", self.scheduling.queue, self.scheduling.dlq),
+            ],
+            dead_letter_queues=[
+                ("relay-failures", self.relay.failures),
+                ("reconcile-tick-dlq", self.scheduling.tick_dlq),
+            ],
+            rest_api=self.ingest.rest_api,
+            table=table,
+            web_acl=self.ingest.web_acl,
+            alarm_email=config.alarm_email,
+        )
+        self._outputs()
+
+    def _layers(self, layer_dirs: Mapping[str, Path | None]) -> dict[str, lambda_.ILayerVersion]:
+        descriptions = {
+            "dependencies": "Pinned runtime dependencies of every newsroom function (boto3 from the runtime)"
+        }
+        return {
+            name: layer(
+                self,
+                "DependenciesLayer" if name == "dependencies" else f"{name.capitalize()}Layer",
+                folder,
+                descriptions.get(name, f"Pinned [{name}] optional dependencies, only for the functions that use them"),
+            )
+            for name, folder in layer_dirs.items()
+            if folder is not None
+        }
+
+    def _outputs(self) -> None:
+        ingest = self.ingest
         outputs = {
-            "ApiUrl": (self.api.url, "Base URL of the REST API (stage included)"),
-            "SiteUrl": (self.storage.site_base_url, "Public site (CloudFront): static feeds and sitemaps"),
-            "TableName": (self.storage.table.table_name, "Single DynamoDB table"),
-            "EventBusName": (self.events.bus.event_bus_name, "Custom EventBridge bus of domain events"),
-            "ApiKeyId": (self.api.api_key.key_id, "Id of the CMS's API key (read its value with the CLI)"),
-            "DocumentsBucketName": (self.storage.documents_bucket.bucket_name, "Private documents bucket"),
-            "SiteBucketName": (self.storage.site_bucket.bucket_name, "Bucket behind the site distribution"),
+            "ApiUrl": (ingest.url, "Base URL of the REST API (stage included): editorial writes go here"),
+            "SiteUrl": (self.site.base_url, "Public site (CloudFront): feeds, sitemaps, cached article reads"),
+            "EventBusName": (self.relay.bus.event_bus_name, "Custom EventBridge bus of domain events"),
+            "UserPoolId": (ingest.user_pool.user_pool_id, "Cognito user pool of editors and publishers"),
+            "UserPoolClientId": (ingest.cms_client.user_pool_client_id, "Cognito app client of the CMS"),
+            "ApiKeyId": (ingest.api_key.key_id, "Id of the CMS's API key (read its value with the CLI)"),
+            "TableName": (self.storage.table.table_name, "Single DynamoDB table (retained on destroy)"),
+            "DocumentsBucketName": (self.storage.documents_bucket.bucket_name, "Documents bucket (retained)"),
+            "SiteBucketName": (self.site.bucket.bucket_name, "Bucket behind the site distribution"),
+            "ScheduleGroupName": (self.scheduling.group.schedule_group_name, "Scheduler group of publications"),
+            "WebAclArn": (ingest.web_acl.attr_arn, "AWS WAF web ACL on the API stage"),
             "AlarmTopicArn": (self.monitoring.topic.topic_arn, "SNS topic every alarm notifies (ALARM and OK)"),
-            "DashboardName": (self.monitoring.dashboard.dashboard_name, "CloudWatch dashboard of the pipeline"),
         }
         for output_id, (value, description) in outputs.items():
             CfnOutput(self, output_id, value=value, description=description)

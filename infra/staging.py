@@ -1,4 +1,4 @@
-"""Docker-free asset staging: plain copies for function code, host-side pip for the dependency layer.
+"""Docker-free asset staging: plain copies for function code, host-side pip for the layers.
 
 Function assets are rebuilt from the working tree on every synth::
 
@@ -6,7 +6,9 @@ Function assets are rebuilt from the working tree on every synth::
     .build/assets/<name>/functions/<name>/**
     .build/assets/<name>/shared/**
 
-The dependency layer is built once per set of pins and reused::
+Layers are built once per set of pins and reused: the dependency layer from ``[project].dependencies``
+(every function) and one extra layer per ``[project.optional-dependencies]`` group named in
+``constants.EXTRA_LAYERS`` (e.g. ``enrich``, only for that function; skipped while the group is empty)::
 
     .build/layer/<hash>/python/...   (pip --platform manylinux2014_aarch64 --only-binary=:all:)
 
@@ -50,7 +52,13 @@ class StagingError(RuntimeError):
     """An asset could not be staged."""
 
 
-def compile_bytecode(folder: Path, runtime_dir: str, python_version: str = constants.LAMBDA_RUNTIME_VERSION) -> bool:
+def compile_bytecode(
+    folder: Path,
+    runtime_dir: str,
+    python_version: str = constants.LAMBDA_RUNTIME_VERSION,
+    *,
+    only: Path | None = None,
+) -> bool:
     """Ship compiled bytecode: Lambda's code folder is read-only, so without it every cold start
     compiles every module again (about 700 ms instead of 200 ms for the API handler here).
 
@@ -59,6 +67,7 @@ def compile_bytecode(folder: Path, runtime_dir: str, python_version: str = const
     pyc files are checked by source hash, not timestamp, name their source by its path in Lambda
     (``runtime_dir``: /var/task for functions, /opt/python for the layer) and are written with a
     fixed hash seed, so the same sources give the same bytes and the asset hash is stable.
+    ``only``: compile just this subfolder of ``folder`` (still named by its path under ``runtime_dir``).
     """
     if f"{sys.version_info.major}.{sys.version_info.minor}" != python_version:
         print(
@@ -80,7 +89,7 @@ def compile_bytecode(folder: Path, runtime_dir: str, python_version: str = const
         str(folder),
         "-p",
         runtime_dir,
-        str(folder),
+        str(only or folder),
     ]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     # The command is built from our own interpreter and a folder we just staged.
@@ -94,21 +103,33 @@ def _normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def runtime_requirements(pyproject: Path = ROOT / "pyproject.toml") -> tuple[str, ...]:
-    """The pinned ``[project].dependencies`` that the layer ships (all but what the runtime provides)."""
-    with pyproject.open("rb") as handle:
-        dependencies: list[str] = tomllib.load(handle)["project"]["dependencies"]
+def _layer_pins(requirements: Iterable[str], source: str) -> tuple[str, ...]:
+    """The pinned requirements a layer ships: all but what the runtime provides; each pinned with '=='."""
     selected = []
-    for requirement in dependencies:
+    for requirement in requirements:
         match = _NAME.match(requirement)
         if match is None:
-            raise StagingError(f"cannot read a package name from {requirement!r} in {pyproject}")
+            raise StagingError(f"cannot read a package name from {requirement!r} in {source}")
         if _normalize(match.group(1)) in RUNTIME_PROVIDED:
             continue
         if "==" not in requirement:
-            raise StagingError(f"layer dependency {requirement!r} must be pinned with '==' in {pyproject}")
+            raise StagingError(f"layer dependency {requirement!r} must be pinned with '==' in {source}")
         selected.append(requirement.strip())
     return tuple(sorted(selected))
+
+
+def runtime_requirements(pyproject: Path = ROOT / "pyproject.toml") -> tuple[str, ...]:
+    """The pinned ``[project].dependencies`` that the dependency layer ships (all functions)."""
+    with pyproject.open("rb") as handle:
+        dependencies: list[str] = tomllib.load(handle)["project"]["dependencies"]
+    return _layer_pins(dependencies, str(pyproject))
+
+
+def optional_requirements(group: str, pyproject: Path = ROOT / "pyproject.toml") -> tuple[str, ...]:
+    """The pins of ``[project.optional-dependencies].<group>``; empty when the group is absent or empty."""
+    with pyproject.open("rb") as handle:
+        groups: dict[str, list[str]] = tomllib.load(handle)["project"].get("optional-dependencies", {})
+    return _layer_pins(groups.get(group) or (), f"{pyproject} [{group}]")
 
 
 @contextlib.contextmanager
@@ -147,7 +168,17 @@ def _copy_tree(source: Path, destination: Path) -> None:
     shutil.copytree(source, destination, ignore=_IGNORED, copy_function=shutil.copyfile)
 
 
-def _stage_function(name: str, source_root: Path, assets_dir: Path) -> Path:
+def _stage_shared(source_root: Path, assets_dir: Path) -> Path | None:
+    """``shared`` copied and compiled once (as /var/task/shared); each function asset gets a copy."""
+    if not (source_root / "shared").is_dir():
+        return None
+    built = _fresh(assets_dir / f".building-shared-{os.getpid()}")
+    _copy_tree(source_root / "shared", built / "shared")
+    compile_bytecode(built, LAMBDA_TASK_ROOT)
+    return built / "shared"
+
+
+def _stage_function(name: str, source_root: Path, assets_dir: Path, shared: Path | None) -> Path:
     built = _fresh(assets_dir / f".building-{name}-{os.getpid()}")
     package = built / "functions"
     package.mkdir()
@@ -158,9 +189,9 @@ def _stage_function(name: str, source_root: Path, assets_dir: Path) -> Path:
         (package / "__init__.py").touch()
     if (source_root / "functions" / name).is_dir():
         _copy_tree(source_root / "functions" / name, package / name)
-    if (source_root / "shared").is_dir():
-        _copy_tree(source_root / "shared", built / "shared")
-    compile_bytecode(built, LAMBDA_TASK_ROOT)
+    compile_bytecode(built, LAMBDA_TASK_ROOT, only=package)
+    if shared is not None:
+        shutil.copytree(shared, built / "shared")
     target = assets_dir / name
     _swap_in(built, target)
     return target
@@ -171,7 +202,12 @@ def stage_functions(names: Iterable[str], *, source_root: Path = ROOT, build_dir
     assets_dir = build_dir / "assets"
     with _locked(build_dir):
         assets_dir.mkdir(parents=True, exist_ok=True)
-        return {name: _stage_function(name, source_root, assets_dir) for name in names}
+        shared = _stage_shared(source_root, assets_dir)
+        try:
+            return {name: _stage_function(name, source_root, assets_dir, shared) for name in names}
+        finally:
+            if shared is not None:
+                shutil.rmtree(shared.parent, ignore_errors=True)
 
 
 def layer_hash(requirements: Iterable[str], *, python_version: str, platform: str) -> str:
@@ -213,14 +249,28 @@ def build_layer(
         ]
         wheels_for = ["--platform", platform, "--implementation", "cp", "--python-version", python_version]
         command = [*pip, *wheels_for, "--only-binary=:all:", "--target", str(built / "python"), *pins]
-        # The command is built from constants and the project's own pins, not from outside input.
-        result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        if pins:
+            # The command is built from constants and the project's own pins, not from outside input.
+            result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        else:  # nothing to install: an empty python/ folder
+            (built / "python").mkdir()
+            result = subprocess.CompletedProcess(command, 0)
         if result.returncode != 0:
             shutil.rmtree(built, ignore_errors=True)
             raise StagingError(
-                f"building the dependency layer failed (pip exit {result.returncode}); the first build "
+                f"building a layer failed (pip exit {result.returncode}); the first build "
                 f"needs the package index.\n{result.stderr.strip()}"
             )
         compile_bytecode(built / "python", LAMBDA_LAYER_ROOT, python_version)
         built.rename(target)
     return target
+
+
+def build_layers(*, build_dir: Path = BUILD_DIR, pyproject: Path = ROOT / "pyproject.toml") -> dict[str, Path | None]:
+    """Every layer the stack uses, built (or found cached): the shared dependency layer, and each extra
+    layer of :data:`constants.EXTRA_LAYERS` (``None`` when its optional-dependencies group is empty)."""
+    layers: dict[str, Path | None] = {"dependencies": build_layer(runtime_requirements(pyproject), build_dir=build_dir)}
+    for group in constants.EXTRA_LAYERS:
+        pins = optional_requirements(group, pyproject)
+        layers[group] = build_layer(pins, build_dir=build_dir) if pins else None
+    return layers

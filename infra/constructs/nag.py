@@ -9,7 +9,6 @@ a test can swap it out and check that every acknowledgment still matches a real 
 from __future__ import annotations
 
 from aws_cdk import Acknowledgment, CfnElement, Stack, Validations
-from aws_cdk import aws_s3 as s3
 from constructs import IConstruct
 
 
@@ -18,10 +17,13 @@ def acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
     Validations.of(scope).acknowledge(Acknowledgment(id=rule_id, reason=reason))
 
 
-def object_prefix_finding(bucket: s3.Bucket, prefix: str) -> str:
-    """cdk-nag's IAM5 finding for a grant on ``<bucket ARN>/<prefix>/*`` (the logical id is resolved now)."""
-    cfn = bucket.node.default_child
+def wildcard_finding(resource: IConstruct, suffix: str, attribute: str = "Arn") -> str:
+    """cdk-nag's IAM5 finding for a grant on ``<resource's ARN><suffix>`` (e.g. ``/index/*``, ``/submissions/*``).
+
+    The logical id is resolved now, so the acknowledgment names the exact finding and nothing broader.
+    """
+    cfn = resource.node.default_child if not isinstance(resource, CfnElement) else resource
     assert isinstance(cfn, CfnElement)
-    stack = Stack.of(bucket)
+    stack = Stack.of(resource)
     logical_id = stack.resolve(stack.get_logical_id(cfn))
-    return f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/{prefix}/*]"
+    return f"AwsSolutions-IAM5[Resource::<{logical_id}.{attribute}>{suffix}]"

@@ -1,19 +1,16 @@
-"""Storage: the single table, the private documents bucket and the public site behind CloudFront."""
+"""Storage: the single table (with its feed and pending indexes), the documents bucket, the log bucket."""
 
 from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
-from aws_cdk import aws_cloudfront as cloudfront
-from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra import constants
-from infra.constructs import nag
 
 
-def _private_bucket(
+def private_bucket(
     scope: Construct,
     construct_id: str,
     *,
@@ -40,42 +37,58 @@ def _private_bucket(
 
 
 class Storage(Construct):
-    """Where state lives: DynamoDB for indexes and state, S3 for bodies and the published site.
+    """Where state lives.
 
-    - ``table``: single table (``pk``/``sk``), on demand, PITR, stream of new and old images (the
-      transactional outbox read by the relay), retained on stack deletion.
-    - ``documents_bucket``: private, versioned submissions and enriched articles.
-    - ``site_bucket``: private too; readers reach it only through ``distribution`` (Origin Access Control).
-    - ``log_bucket``: server access logs of both buckets and the distribution's standard logs.
+    - ``table``: single table (``pk``/``sk``), on demand, PITR, TTL on ``expires_at``, a stream of new
+      and old images (the transactional outbox read by the relay), the sparse feed indexes
+      ``FeedAll``/``FeedSection``/``FeedLang`` and the ``Pending`` index of unfinished work; retained on
+      stack deletion, deletion protection per stage.
+    - ``documents_bucket``: private, versioned; one sanitized submission per revision.
+    - ``log_bucket``: server access logs of the buckets and the site distribution's standard logs.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, deletion_protection: bool) -> None:
         super().__init__(scope, construct_id)
 
+        string = dynamodb.AttributeType.STRING
         self.table = dynamodb.Table(
             self,
             "Table",
-            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
-            sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
+            partition_key=dynamodb.Attribute(name=constants.TABLE_PARTITION_KEY, type=string),
+            sort_key=dynamodb.Attribute(name=constants.TABLE_SORT_KEY, type=string),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
             ),
             stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+            time_to_live_attribute=constants.TABLE_TTL_ATTRIBUTE,
             removal_policy=RemovalPolicy.RETAIN,
             deletion_protection=deletion_protection,
+        )
+        for index_name, partition, sort, projected in constants.TABLE_INDEXES:
+            self.table.add_global_secondary_index(
+                index_name=index_name,
+                partition_key=dynamodb.Attribute(name=partition, type=string),
+                sort_key=dynamodb.Attribute(name=sort, type=string),
+                projection_type=dynamodb.ProjectionType.INCLUDE if projected else dynamodb.ProjectionType.KEYS_ONLY,
+                non_key_attributes=list(projected) if projected else None,
+            )
+        # The local runtime reports the pipeline idle only when this index holds no due work.
+        table_resource = self.table.node.default_child
+        assert isinstance(table_resource, dynamodb.CfnTable)
+        table_resource.add_metadata(
+            constants.LOCAL_METADATA_KEY, {"unfinishedWorkIndex": constants.UNFINISHED_WORK_INDEX}
         )
 
         # CloudFront standard logging writes with ACLs, so this bucket alone keeps them enabled
         # (bucket owner preferred: the bucket owner still owns every object).
-        self.log_bucket = _private_bucket(
+        self.log_bucket = private_bucket(
             self,
             "AccessLogs",
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
             lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(constants.LOG_BUCKET_EXPIRY_DAYS))],
         )
-
-        self.documents_bucket = _private_bucket(
+        self.documents_bucket = private_bucket(
             self,
             "Documents",
             versioned=True,
@@ -83,87 +96,3 @@ class Storage(Construct):
             access_logs_prefix="s3/documents/",
             lifecycle_rules=[s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(7))],
         )
-
-        self.site_bucket = _private_bucket(
-            self,
-            "Site",
-            access_logs=self.log_bucket,
-            access_logs_prefix="s3/site/",
-        )
-
-        self.distribution = self._distribution()
-        self.site_base_url = f"https://{self.distribution.distribution_domain_name}"
-
-    def _distribution(self) -> cloudfront.Distribution:
-        headers = cloudfront.ResponseHeadersPolicy(
-            self,
-            "SiteHeaders",
-            comment="Newsroom site: CORS for feed readers and security headers",
-            cors_behavior=cloudfront.ResponseHeadersCorsBehavior(
-                access_control_allow_credentials=False,
-                access_control_allow_headers=["*"],
-                access_control_allow_methods=["GET", "HEAD"],
-                access_control_allow_origins=["*"],
-                access_control_expose_headers=["ETag", "Last-Modified"],
-                access_control_max_age=Duration.seconds(constants.SITE_CORS_MAX_AGE_S),
-                origin_override=True,
-            ),
-            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
-                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
-                    access_control_max_age=Duration.days(365), include_subdomains=True, override=True
-                ),
-                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
-                frame_options=cloudfront.ResponseHeadersFrameOptions(
-                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
-                ),
-                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
-                    referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
-                    override=True,
-                ),
-            ),
-        )
-        cache = cloudfront.CachePolicy(
-            self,
-            "SiteCache",
-            comment="Feeds change often: short default TTL unless the object sets Cache-Control",
-            default_ttl=Duration.seconds(constants.SITE_CACHE_DEFAULT_TTL_S),
-            min_ttl=Duration.seconds(0),
-            max_ttl=Duration.seconds(constants.SITE_CACHE_MAX_TTL_S),
-            enable_accept_encoding_gzip=True,
-            enable_accept_encoding_brotli=True,
-        )
-        distribution = cloudfront.Distribution(
-            self,
-            "Distribution",
-            comment="Newsroom public site (static feeds and sitemaps)",
-            default_behavior=cloudfront.BehaviorOptions(
-                origin=origins.S3BucketOrigin.with_origin_access_control(self.site_bucket),
-                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-                allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
-                cache_policy=cache,
-                response_headers_policy=headers,
-                compress=True,
-            ),
-            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
-            price_class=cloudfront.PriceClass.PRICE_CLASS_100,
-            enable_logging=True,
-            log_bucket=self.log_bucket,
-            log_file_prefix="cloudfront/",
-        )
-        nag.acknowledge(
-            distribution,
-            "AwsSolutions-CFR1",
-            "Feeds and sitemaps are published for a worldwide readership; no geo restriction.",
-        )
-        nag.acknowledge(
-            distribution,
-            "AwsSolutions-CFR2",
-            "Serves only static, public, read-only files from S3 through OAC; no WAF yet.",
-        )
-        nag.acknowledge(
-            distribution,
-            "AwsSolutions-CFR4",
-            "Uses the default *.cloudfront.net certificate until the newsroom's domain and ACM certificate "
-            "are attached (then TLSv1.2_2021); viewers are HTTPS only.",
-        )
-        return distribution

@@ -55,10 +55,19 @@ class Synth:
             by_name[tags[constants.FUNCTION_TAG]] = (logical_id, resource)
         return by_name
 
+    def logical_id(self, path_prefix: str, resource_type: str) -> str:
+        """The one resource of ``resource_type`` whose logical id starts with ``path_prefix`` (its construct path)."""
+        matches = [logical_id for logical_id in self.resources(resource_type) if logical_id.startswith(path_prefix)]
+        assert len(matches) == 1, f"{path_prefix} {resource_type}: {matches}"
+        return matches[0]
+
     def statements(self, function_name: str) -> list[dict[str, Any]]:
         """Every policy statement attached to a function's execution role."""
         _, function = self.functions()[function_name]
-        role_id = function["Properties"]["Role"]["Fn::GetAtt"][0]
+        return self.role_statements(function["Properties"]["Role"]["Fn::GetAtt"][0])
+
+    def role_statements(self, role_id: str) -> list[dict[str, Any]]:
+        """Every policy statement attached to a role (its policies and inline policies)."""
         statements: list[dict[str, Any]] = []
         for policy in self.resources("AWS::IAM::Policy").values():
             if {"Ref": role_id} in policy["Properties"]["Roles"]:

@@ -20,6 +20,12 @@ LOCAL_RUNTIME_TYPES = {
     "AWS::ApiGateway::GatewayResponse",
     "AWS::ApiGateway::ApiKey",
     "AWS::ApiGateway::UsagePlan",
+    # to emulate: the editorial routes' authorizer (Cognito ID tokens) and the schedules' group
+    "AWS::ApiGateway::Authorizer",
+    "AWS::Cognito::UserPool",
+    "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPoolGroup",
+    "AWS::Scheduler::ScheduleGroup",
 }
 
 

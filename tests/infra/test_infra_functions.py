@@ -1,25 +1,56 @@
-"""Functions: runtime, architecture, logging, tracing, environment and the tag the local runtime reads."""
+"""Functions: runtime, architecture, logging, tracing, layers, environment and the tag the local runtime reads."""
 
 from __future__ import annotations
 
 import pytest
 
-from infra import constants
+from infra import constants, staging
 
-EXPECTED_ENVIRONMENT = {
-    "api": {"TABLE_NAME", "DOCUMENTS_BUCKET", "SITE_BASE_URL", "WEBSITE_URL"},
-    "relay": {"EVENT_BUS_NAME", "EVENT_SOURCE"},
-    "enrich": {"TABLE_NAME", "DOCUMENTS_BUCKET", "WEBSITE_URL"},
-    "build_feeds": {"TABLE_NAME", "SITE_BUCKET", "SITE_BASE_URL", "WEBSITE_URL"},
-}
+# Each function's environment, exactly as the lead's design lists it (each settings model requires all of them).
 POWERTOOLS = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE"}
+SCHEDULES = {"SCHEDULE_GROUP", "SCHEDULE_TARGET_ARN", "SCHEDULE_ROLE_ARN", "SCHEDULE_DLQ_ARN"}
+EXPECTED_ENVIRONMENT = {
+    "api": {
+        "TABLE_NAME",
+        "DOCUMENTS_BUCKET",
+        "WEBSITE_URL",
+        "SITE_BASE_URL",
+        "PUBLISHER_NAME",
+        "PUBLISHER_LOGO_URL",
+        "DEFAULT_IMAGE_URL",
+        "AUTHOR_URL_PATTERN",
+        "TOKEN_ISSUER",
+        "TOKEN_AUDIENCE",
+        "JWKS_URL",
+        *SCHEDULES,
+    },
+    "relay": {"EVENT_BUS_NAME", "EVENT_SOURCE", "SITE_BASE_URL"},
+    "enrich": {"TABLE_NAME", "DOCUMENTS_BUCKET", "WEBSITE_URL", *SCHEDULES},
+    "reconcile": {"TABLE_NAME", "EVENT_BUS_NAME", "EVENT_SOURCE", "SCHEDULE_GROUP"},
+}
+
+
+def _text(value):
+    """A CloudFormation string expression as text, each reference written <LogicalId> (or <AWS::Param>)."""
+    if isinstance(value, str):
+        return value
+    if "Ref" in value:
+        return f"<{value['Ref']}>"
+    if "Fn::GetAtt" in value:
+        return f"<{'.'.join(value['Fn::GetAtt'])}>"
+    delimiter, parts = value["Fn::Join"]
+    return delimiter.join(_text(part) for part in parts)
+
+
+def _env(synth, name):
+    return synth.functions()[name][1]["Properties"]["Environment"]["Variables"]
 
 
 def test_every_spec_has_exactly_one_tagged_function(synth):
     # GIVEN the function specs  WHEN the app is synthesized
     functions = synth.functions()
     # THEN each spec maps to one function through its newsroom:function tag, and nothing else exists
-    assert set(functions) == {spec.name for spec in constants.FUNCTIONS}
+    assert set(functions) == {spec.name for spec in constants.FUNCTIONS} == {"api", "relay", "enrich", "reconcile"}
     assert len(synth.resources("AWS::Lambda::Function")) == len(constants.FUNCTIONS)
 
 
@@ -31,11 +62,10 @@ def test_function_matches_its_spec(synth, spec):
     # THEN runtime, architecture, handler, size and tracing come from the spec and constants
     assert props["Runtime"] == f"python{constants.LAMBDA_RUNTIME_VERSION}" == "python3.13"
     assert props["Architectures"] == ["arm64"]
-    assert props["Handler"] == spec.handler
+    assert props["Handler"] == spec.handler == f"functions.{spec.name}.handler.handler"
     assert props["MemorySize"] == spec.memory_mb
     assert props["Timeout"] == spec.timeout_s
     assert props["TracingConfig"] == {"Mode": "Active"}
-    assert len(props["Layers"]) == 1
 
 
 @pytest.mark.parametrize("spec", constants.FUNCTIONS, ids=lambda spec: spec.name)
@@ -62,30 +92,95 @@ def test_each_function_has_its_own_role_without_managed_policies(synth):
 
 
 @pytest.mark.parametrize("spec", constants.FUNCTIONS, ids=lambda spec: spec.name)
-def test_function_gets_only_the_variables_it_needs(synth, spec):
+def test_function_environment_is_exactly_what_the_design_lists(synth, spec):
     # GIVEN a function  WHEN its environment is read
-    variables = synth.functions()[spec.name][1]["Properties"]["Environment"]["Variables"]
-    # THEN it holds exactly its own settings plus the Powertools ones
+    variables = _env(synth, spec.name)
+    # THEN it holds exactly the design's variables plus the Powertools ones: no more (each settings model
+    # forbids nothing, but requires every one), no less
     assert set(variables) == EXPECTED_ENVIRONMENT[spec.name] | POWERTOOLS
     assert variables["POWERTOOLS_SERVICE_NAME"] == spec.name
     assert variables["POWERTOOLS_LOG_LEVEL"] == "INFO"
     assert variables["POWERTOOLS_METRICS_NAMESPACE"] == constants.POWERTOOLS_NAMESPACE
 
 
-def test_urls_in_the_environment(synth):
-    # GIVEN the functions that build links
-    api = synth.functions()["api"][1]["Properties"]["Environment"]["Variables"]
-    relay = synth.functions()["relay"][1]["Properties"]["Environment"]["Variables"]
+def test_site_identity_comes_from_the_stage_context(synth):
+    # GIVEN the api function and the stage settings the app was built with (cdk.json's defaults)
+    api = _env(synth, "api")
+    config = synth.stack.config
+    # THEN the site identity is the stage's
+    assert api["WEBSITE_URL"] == config.website_url == "https://news.example.org"
+    assert api["PUBLISHER_NAME"] == config.publisher_name
+    assert api["PUBLISHER_LOGO_URL"] == config.publisher_logo_url
+    assert api["DEFAULT_IMAGE_URL"] == config.default_image_url
+    assert api["AUTHOR_URL_PATTERN"] == config.author_url_pattern
+    assert "{slug}" in api["AUTHOR_URL_PATTERN"]
+    assert _env(synth, "enrich")["WEBSITE_URL"] == config.website_url
+
+
+def test_links_point_at_the_site_and_tokens_at_the_user_pool(synth):
+    # GIVEN the functions that build links or check tokens
+    api, relay = _env(synth, "api"), _env(synth, "relay")
     distribution_id, _ = synth.one("AWS::CloudFront::Distribution")
-    # THEN SITE_BASE_URL is the distribution over HTTPS, WEBSITE_URL the context default
-    assert api["SITE_BASE_URL"] == {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution_id, "DomainName"]}]]}
-    assert api["WEBSITE_URL"] == constants.DEFAULT_WEBSITE_URL
+    pool_id, _ = synth.one("AWS::Cognito::UserPool")
+    client_id, _ = synth.one("AWS::Cognito::UserPoolClient")
+    # THEN SITE_BASE_URL is the distribution over HTTPS, for the api and the relay alike
+    site = {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution_id, "DomainName"]}]]}
+    assert api["SITE_BASE_URL"] == relay["SITE_BASE_URL"] == site
+    # AND tokens are checked against this pool's issuer, its JWKS and the CMS client as audience
+    issuer = f"https://cognito-idp.<AWS::Region>.<AWS::URLSuffix>/<{pool_id}>"
+    assert _text(api["TOKEN_ISSUER"]) == issuer
+    assert _text(api["JWKS_URL"]) == f"{issuer}/.well-known/jwks.json"
+    assert api["TOKEN_AUDIENCE"] == {"Ref": client_id}
     assert relay["EVENT_SOURCE"] == constants.EVENT_SOURCE
 
 
-def test_layer_targets_the_function_runtime(synth):
-    # GIVEN the dependency layer  WHEN it is read from the template
-    _, layer = synth.one("AWS::Lambda::LayerVersion")
-    # THEN it is declared for the same runtime and architecture as the functions
-    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
-    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+@pytest.mark.parametrize("name", ["api", "enrich"])
+def test_schedule_creators_know_the_group_target_role_and_dlq(synth, name):
+    # GIVEN a function that creates publication schedules
+    env = _env(synth, name)
+    group_id, _ = synth.one("AWS::Scheduler::ScheduleGroup")
+    queue = synth.logical_id("SchedulingQueue", "AWS::SQS::Queue")
+    dlq = synth.logical_id("SchedulingDlq", "AWS::SQS::Queue")
+    role = synth.logical_id("SchedulingRole", "AWS::IAM::Role")
+    # THEN it names the group, the queue schedules deliver to, the role they run as and their DLQ
+    assert env["SCHEDULE_GROUP"] == synth.resources("AWS::Scheduler::ScheduleGroup")[group_id]["Properties"]["Name"]
+    assert env["SCHEDULE_TARGET_ARN"] == {"Fn::GetAtt": [queue, "Arn"]}
+    assert env["SCHEDULE_ROLE_ARN"] == {"Fn::GetAtt": [role, "Arn"]}
+    assert env["SCHEDULE_DLQ_ARN"] == {"Fn::GetAtt": [dlq, "Arn"]}
+
+
+def test_layers_are_built_for_the_function_runtime(synth):
+    # GIVEN the layers  THEN each is declared for the same runtime and architecture as the functions
+    for layer in synth.resources("AWS::Lambda::LayerVersion").values():
+        assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
+        assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+
+
+def test_only_enrich_gets_the_enrich_layer(synth):
+    # GIVEN the layers and the [enrich] optional-dependencies group of pyproject.toml
+    dependencies = synth.logical_id("DependenciesLayer", "AWS::Lambda::LayerVersion")
+    extra = [i for i in synth.resources("AWS::Lambda::LayerVersion") if i.startswith("EnrichLayer")]
+    layers = {name: f["Properties"]["Layers"] for name, (_, f) in synth.functions().items()}
+    # THEN every function has the dependency layer first
+    assert all(refs[0] == {"Ref": dependencies} for refs in layers.values())
+    # AND the enrich layer exists exactly when the group has packages, and only enrich carries it
+    if staging.optional_requirements("enrich"):
+        (enrich_layer,) = extra
+        assert layers["enrich"] == [{"Ref": dependencies}, {"Ref": enrich_layer}]
+    else:
+        assert extra == []
+        assert layers["enrich"] == [{"Ref": dependencies}]
+    assert all(refs == [{"Ref": dependencies}] for name, refs in layers.items() if name != "enrich")
+
+
+def test_reconcile_ticks_are_not_retried_by_lambda(synth):
+    # GIVEN the reconcile function's asynchronous invocation settings (the rate(1 minute) rule invokes it)
+    reconcile_id, _ = synth.functions()["reconcile"]
+    (config,) = [
+        c["Properties"]
+        for c in synth.resources("AWS::Lambda::EventInvokeConfig").values()
+        if c["Properties"]["FunctionName"] == {"Ref": reconcile_id}
+    ]
+    # THEN a failed tick is dropped (the next tick repeats the sweep) instead of piling up retries
+    assert config["MaximumRetryAttempts"] == 0
+    assert config["MaximumEventAgeInSeconds"] == constants.TICK_TARGET_MAX_EVENT_AGE_S

@@ -1,6 +1,8 @@
-"""Least privilege: each role holds the actions its function uses, on the narrowest resources."""
+"""Least privilege: each role holds exactly the actions its function uses, on the narrowest resources."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -8,7 +10,91 @@ from infra import constants
 
 # AWS offers no resource-level permissions for these, so "Resource": "*" is the only option.
 STAR_RESOURCE_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"}
-TABLE_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+TABLE_READS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
+LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+XRAY = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+CONSUME = {
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+}
+MANAGE_SCHEDULES = {
+    "scheduler:CreateSchedule",
+    "scheduler:UpdateSchedule",
+    "scheduler:DeleteSchedule",
+    "scheduler:GetSchedule",
+}
+
+# Every function's complete grant: (actions, resource kinds, condition). Resource kinds name the logical
+# id prefix of each resource (":Arn", ":StreamArn", "/index/*", "/submissions/*" or "*").
+TABLE = "StorageTable"
+GRANTS = {
+    "api": {
+        (frozenset(LOGS), ("IngestApiLogs:Arn",), None),
+        (frozenset(XRAY), ("*",), None),
+        (frozenset(TABLE_READS), (f"{TABLE}:Arn", f"{TABLE}/index/*"), None),
+        (
+            frozenset({"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}),
+            (f"{TABLE}:Arn",),
+            ("ARTICLE#*", "EXTERNAL#*", "IDEMPOTENCY#*", "TAG#*"),
+        ),
+        (frozenset({"s3:PutObject", "s3:GetObject"}), ("StorageDocuments/submissions/*",), None),
+        (frozenset(MANAGE_SCHEDULES), ("schedules",), None),
+        (frozenset({"iam:PassRole"}), ("SchedulingRole:Arn",), "scheduler.amazonaws.com"),
+    },
+    "relay": {
+        (frozenset(LOGS), ("OutboxRelayLogs:Arn",), None),
+        (frozenset(XRAY | {"dynamodb:ListStreams"}), ("*",), None),
+        (frozenset({"events:PutEvents"}), ("OutboxRelayBus:Arn",), None),
+        (
+            frozenset({"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}),
+            (f"{TABLE}:StreamArn",),
+            None,
+        ),
+        (
+            frozenset({"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"}),
+            ("OutboxRelayFailures:Arn",),
+            None,
+        ),
+    },
+    "enrich": {
+        (frozenset(LOGS), ("EnrichmentEnrichLogs:Arn",), None),
+        (frozenset(XRAY), ("*",), None),
+        (frozenset(TABLE_READS), (f"{TABLE}:Arn", f"{TABLE}/index/*"), None),
+        (
+            frozenset(
+                {
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:ConditionCheckItem",
+                    "dynamodb:BatchWriteItem",
+                }
+            ),
+            (f"{TABLE}:Arn",),
+            ("ARTICLE#*", "SLUG#*", "TAG#*"),
+        ),
+        (frozenset({"s3:GetObject"}), ("StorageDocuments/submissions/*",), None),
+        (frozenset(MANAGE_SCHEDULES), ("schedules",), None),
+        (frozenset({"iam:PassRole"}), ("SchedulingRole:Arn",), "scheduler.amazonaws.com"),
+        # consuming its queue, ChangeMessageVisibility included: it backs failed messages off itself
+        (frozenset(CONSUME), ("EnrichmentQueue:Arn",), None),
+    },
+    "reconcile": {
+        (frozenset(LOGS), ("SchedulingReconcileLogs:Arn",), None),
+        (frozenset(XRAY), ("*",), None),
+        (frozenset(TABLE_READS), (f"{TABLE}:Arn", f"{TABLE}/index/*"), None),
+        (
+            frozenset({"dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"}),
+            (f"{TABLE}:Arn",),
+            ("ARTICLE#*",),
+        ),
+        (frozenset({"events:PutEvents"}), ("OutboxRelayBus:Arn",), None),
+        (frozenset(CONSUME), ("SchedulingQueue:Arn",), None),
+    },
+}
 
 
 def _actions(statement):
@@ -21,113 +107,104 @@ def _resources(statement):
     return resource if isinstance(resource, list) else [resource]
 
 
-def _all_actions(synth, name):
-    return set().union(*(_actions(s) for s in synth.statements(name)))
+def _resource_kind(synth, resource):
+    """Logical id prefix + attribute or key suffix, independent of CDK's hashes."""
+    if resource == "*":
+        return "*"
+    if "Fn::GetAtt" in resource:
+        logical_id, attribute = resource["Fn::GetAtt"]
+        return f"{_stem(synth, logical_id)}:{attribute}"
+    parts = resource["Fn::Join"][1]
+    if ":scheduler:" in json.dumps(parts):
+        group = synth.one("AWS::Scheduler::ScheduleGroup")[1]["Properties"]["Name"]
+        assert parts[-1] == f":schedule/{group}/*", parts
+        return "schedules"
+    head, suffix = parts
+    return f"{_stem(synth, head['Fn::GetAtt'][0])}{suffix}"
 
 
-def _object_grants(synth, name):
-    """{(action, bucket logical id, key pattern)} for the function's S3 object grants."""
-    grants = set()
-    for statement in synth.statements(name):
-        for resource in _resources(statement):
-            if isinstance(resource, dict) and "Fn::Join" in resource:
-                bucket_arn, suffix = resource["Fn::Join"][1]
-                for action in _actions(statement):
-                    grants.add((action, bucket_arn["Fn::GetAtt"][0], suffix))
-    return grants
+def _stem(synth, logical_id):
+    """A logical id without the 8-character hash CDK appends to the construct path."""
+    assert logical_id in synth.json["Resources"], logical_id
+    return logical_id[:-8]
 
 
-def _logical_id(synth, path_fragment, resource_type):
-    matches = [logical_id for logical_id in synth.resources(resource_type) if logical_id.startswith(path_fragment)]
-    assert len(matches) == 1, matches
-    return matches[0]
+def _grant(synth, statement):
+    condition = statement.get("Condition")
+    if condition is None:
+        summary = None
+    elif "ForAllValues:StringLike" in condition:
+        assert list(condition) == ["ForAllValues:StringLike"]
+        (summary,) = [tuple(v) for v in condition["ForAllValues:StringLike"].values()]
+        assert list(condition["ForAllValues:StringLike"]) == ["dynamodb:LeadingKeys"]
+    else:
+        assert condition == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}, condition
+        summary = "scheduler.amazonaws.com"
+    kinds = tuple(sorted(_resource_kind(synth, r) for r in _resources(statement)))
+    return (frozenset(_actions(statement)), kinds, summary)
+
+
+@pytest.mark.parametrize("name", sorted(GRANTS))
+def test_function_holds_exactly_its_grants(synth, name):
+    # GIVEN a function's policy statements
+    statements = synth.statements(name)
+    assert all(s["Effect"] == "Allow" for s in statements)
+    # WHEN each is summarized as (actions, resources, condition)
+    grants = {_grant(synth, s) for s in statements}
+    expected = {(actions, tuple(sorted(kinds)), condition) for actions, kinds, condition in GRANTS[name]}
+    # THEN they are exactly the function's grants: nothing missing, nothing more
+    assert grants == expected
+    assert len(statements) == len(expected)
 
 
 @pytest.mark.parametrize("spec", constants.FUNCTIONS, ids=lambda spec: spec.name)
 def test_no_wildcard_actions_and_star_resources_only_where_aws_requires(synth, spec):
     # GIVEN a function's policy statements
     for statement in synth.statements(spec.name):
-        # THEN every statement allows, names its actions and uses "*" only for resource-less actions
-        assert statement["Effect"] == "Allow"
+        # THEN every statement names its actions and uses "*" only for resource-less actions
         assert not any("*" in action for action in _actions(statement)), statement
         if "*" in _resources(statement):
             assert _actions(statement) <= STAR_RESOURCE_ACTIONS, statement
 
 
-def test_relay_reads_the_stream_and_publishes_but_never_writes_the_table(synth):
-    # GIVEN the relay's permissions
-    actions = _all_actions(synth, "relay")
-    # THEN it can publish events and read the stream, and nothing else on data
-    assert "events:PutEvents" in actions
-    assert {"dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"} <= actions
-    assert not actions & TABLE_WRITES
-    assert not {a for a in actions if a.startswith("s3:")}
-    table_id, _ = synth.one("AWS::DynamoDB::Table")
-    stream_reads = [s for s in synth.statements("relay") if "dynamodb:GetRecords" in _actions(s)]
-    assert [s["Resource"] for s in stream_reads] == [{"Fn::GetAtt": [table_id, "StreamArn"]}]
-
-
-@pytest.mark.parametrize("name", ["api", "enrich", "build_feeds"])
-def test_only_the_relay_publishes_events(synth, name):
-    # GIVEN a function other than the relay  THEN it cannot put events on the bus
-    assert not {a for a in _all_actions(synth, name) if a.startswith("events:")}
-
-
-def test_api_table_and_document_grants(synth):
-    # GIVEN the api's permissions
-    actions = _all_actions(synth, "api")
-    documents = _logical_id(synth, "StorageDocuments", "AWS::S3::Bucket")
-    # THEN it reads and conditionally creates items, never updates, deletes or scans
-    assert {a for a in actions if a.startswith("dynamodb:")} == {
-        "dynamodb:GetItem",
-        "dynamodb:Query",
-        "dynamodb:PutItem",
-    }
-    # AND it writes only submissions/ and reads submissions/ and articles/ of the documents bucket
-    assert _object_grants(synth, "api") == {
-        ("s3:PutObject", documents, "/submissions/*"),
-        ("s3:GetObject", documents, "/submissions/*"),
-        ("s3:GetObject", documents, "/articles/*"),
-    }
-
-
-def test_enrich_reads_submissions_and_writes_only_articles(synth):
-    # GIVEN the enrich function's permissions
-    documents = _logical_id(synth, "StorageDocuments", "AWS::S3::Bucket")
-    actions = _all_actions(synth, "enrich")
-    # THEN table access is read + conditional write, and S3 writes are limited to articles/
-    assert not actions & {"dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:BatchWriteItem"}
-    assert {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"} <= actions
-    assert _object_grants(synth, "enrich") == {
-        ("s3:GetObject", documents, "/submissions/*"),
-        ("s3:PutObject", documents, "/articles/*"),
-    }
-    # AND it consumes its own queue
-    enrich_queue = _logical_id(synth, "EventsEnrichQueue", "AWS::SQS::Queue")
-    consume = [s for s in synth.statements("enrich") if "sqs:ReceiveMessage" in _actions(s)]
-    assert [s["Resource"] for s in consume] == [{"Fn::GetAtt": [enrich_queue, "Arn"]}]
-
-
-def test_build_feeds_writes_only_feeds_and_sitemaps_of_the_site_bucket(synth):
-    s3_put = "s3:PutObject"
-    # GIVEN the feed builder's permissions
-    site = _logical_id(synth, "StorageSite", "AWS::S3::Bucket")
-    actions = _all_actions(synth, "build_feeds")
-    # THEN it touches only the site bucket's feeds/ and sitemaps/, and the table without deletes
-    assert _object_grants(synth, "build_feeds") == {(s3_put, site, f"/{prefix}/*") for prefix in ("feeds", "sitemaps")}
-    assert {a for a in actions if a.startswith("dynamodb:")} == {
-        "dynamodb:GetItem",
-        "dynamodb:Query",
-        "dynamodb:PutItem",
-    }
-
-
 @pytest.mark.parametrize("spec", constants.FUNCTIONS, ids=lambda spec: spec.name)
-def test_logs_are_written_only_to_the_functions_own_group(synth, spec):
-    # GIVEN a function and its log group
-    _, function = synth.functions()[spec.name]
-    log_group_id = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
-    # WHEN its log permissions are collected
-    log_statements = [s for s in synth.statements(spec.name) if any(a.startswith("logs:") for a in _actions(s))]
-    # THEN they target that group only
-    assert [s["Resource"] for s in log_statements] == [{"Fn::GetAtt": [log_group_id, "Arn"]}]
+def test_every_table_write_is_limited_to_the_functions_key_prefixes(synth, spec):
+    # GIVEN any statement of a function that can change an item
+    writes = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+    for statement in synth.statements(spec.name):
+        if _actions(statement) & writes:
+            # THEN it carries a LeadingKeys condition that every key of the request must satisfy
+            leading = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+            assert leading and all(prefix.endswith("#*") for prefix in leading)
+
+
+@pytest.mark.parametrize("name", ["api", "relay", "enrich", "reconcile"])
+def test_only_relay_and_reconcile_put_events(synth, name):
+    # GIVEN a function  THEN it may put events exactly when it announces changes (relay, reconcile)
+    can_put = any("events:PutEvents" in _actions(s) for s in synth.statements(name))
+    assert can_put is (name in {"relay", "reconcile"})
+
+
+@pytest.mark.parametrize("name", ["api", "relay", "enrich", "reconcile"])
+def test_only_api_and_enrich_manage_schedules_and_pass_the_scheduler_role(synth, name):
+    actions = set().union(*(_actions(s) for s in synth.statements(name)))
+    assert bool(actions & (MANAGE_SCHEDULES | {"iam:PassRole"})) is (name in {"api", "enrich"})
+
+
+def test_scheduler_role_is_assumed_only_by_this_accounts_schedules_and_only_sends_to_its_queues(synth):
+    # GIVEN the role EventBridge Scheduler runs schedules as
+    role_id = synth.logical_id("SchedulingRole", "AWS::IAM::Role")
+    role = synth.json["Resources"][role_id]["Properties"]
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    # THEN only the scheduler service may assume it, for schedules of this account's group
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    assert "ArnLike" in trust["Condition"]
+    # AND it can only send messages to the schedule queue and its DLQ
+    (statement,) = synth.role_statements(role_id)
+    assert _actions(statement) == {"sqs:SendMessage"}
+    queue = synth.logical_id("SchedulingQueue", "AWS::SQS::Queue")
+    dlq = synth.logical_id("SchedulingDlq", "AWS::SQS::Queue")
+    assert sorted(json.dumps(r) for r in _resources(statement)) == sorted(
+        json.dumps({"Fn::GetAtt": [q, "Arn"]}) for q in (queue, dlq)
+    )

@@ -1,4 +1,4 @@
-"""Monitoring: the alarm topic, the alarms on functions, API, queues and relay, and the dashboard."""
+"""Monitoring: every alarm to the encrypted topic; errors, throttles, lag, stalls and dead letters alarmed."""
 
 from __future__ import annotations
 
@@ -10,138 +10,116 @@ import pytest
 from infra import constants
 from infra.constructs.monitoring import BUSINESS_METRICS
 
-PERIOD_S = constants.ALARM_PERIOD_MINUTES * 60
+
+def _alarms(synth) -> dict[str, dict[str, Any]]:
+    return {a["Properties"]["AlarmName"]: a["Properties"] for a in synth.resources("AWS::CloudWatch::Alarm").values()}
 
 
-def _alarms(synth, namespace: str, metric_name: str) -> list[dict[str, Any]]:
-    return [
-        alarm["Properties"]
-        for alarm in synth.resources("AWS::CloudWatch::Alarm").values()
-        if alarm["Properties"]["Namespace"] == namespace and alarm["Properties"]["MetricName"] == metric_name
-    ]
+def _metric(alarm: dict[str, Any]) -> dict[str, Any]:
+    """The alarm's one metric (the library writes alarms as metric math with a single metric)."""
+    (query,) = [m for m in alarm["Metrics"] if "MetricStat" in m]
+    return query["MetricStat"]
 
 
-def _dimensions(props: dict[str, Any]) -> dict[str, Any]:
-    return {d["Name"]: d["Value"] for d in props["Dimensions"]}
+def _dimensions(metric_stat: dict[str, Any]) -> dict[str, Any]:
+    return {d["Name"]: d["Value"] for d in metric_stat["Metric"].get("Dimensions", [])}
 
 
-def _consumer_queue(synth, consumer: constants.FunctionSpec) -> str:
-    function_id, _ = synth.functions()[consumer.name]
-    (queue_id,) = [
-        m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0]
-        for m in synth.resources("AWS::Lambda::EventSourceMapping").values()
-        if m["Properties"]["FunctionName"] == {"Ref": function_id}
-    ]
-    return queue_id
+def _fires_above(alarm: dict[str, Any], threshold: float) -> None:
+    assert alarm["Threshold"] == threshold
+    assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    assert (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"]) == (1, 1)
 
 
-def _assert_fires_above(props: dict[str, Any], threshold: float, statistic: str) -> None:
-    assert props["Threshold"] == threshold
-    assert props["ComparisonOperator"] == "GreaterThanThreshold"
-    assert props["Period"] == PERIOD_S
-    assert statistic in (props.get("Statistic"), props.get("ExtendedStatistic"))
-
-
-def _token(part: dict[str, Any]) -> str:
-    """A readable stand-in for a CloudFormation token inside the dashboard body's JSON strings."""
-    if "Ref" in part:
-        return f"<Ref {part['Ref']}>"
-    if "Fn::GetAtt" in part:
-        return f"<GetAtt {'.'.join(part['Fn::GetAtt'])}>"
-    return "<token>"
-
-
-def _dashboard_body(synth) -> dict[str, Any]:
-    """The dashboard body as JSON, each CloudFormation token replaced by a readable placeholder."""
-    _, dashboard = synth.one("AWS::CloudWatch::Dashboard")
-    body = dashboard["Properties"]["DashboardBody"]
-    if isinstance(body, str):
-        return json.loads(body)
-    delimiter, parts = body["Fn::Join"]
-    return json.loads(delimiter.join(part if isinstance(part, str) else _token(part) for part in parts))
-
-
-def _dashboard_metrics(synth) -> list[list[Any]]:
-    """Every metric line of every widget: [namespace, name, dim name, dim value, ..., {options}]."""
-    return [
-        metric for widget in _dashboard_body(synth)["widgets"] for metric in widget["properties"].get("metrics", [])
-    ]
-
-
-@pytest.mark.parametrize("metric_name", ["Errors", "Throttles"])
+@pytest.mark.parametrize("kind", ["Fault", "Throttled"])
 @pytest.mark.parametrize("spec", constants.FUNCTIONS, ids=lambda spec: spec.name)
-def test_every_function_has_an_errors_and_a_throttles_alarm(synth, spec, metric_name):
-    # GIVEN a pipeline function
+def test_every_function_alarms_on_any_error_and_any_throttle(synth, spec, kind):
+    # GIVEN a function and its alarm of that kind
     function_id, _ = synth.functions()[spec.name]
-    # WHEN the Lambda alarms on that metric are read
-    alarms = [
-        props
-        for props in _alarms(synth, "AWS/Lambda", metric_name)
-        if _dimensions(props) == {"FunctionName": {"Ref": function_id}}
-    ]
-    # THEN exactly one fires as soon as the sum over five minutes is above zero
-    (props,) = alarms
-    _assert_fires_above(props, 0, "Sum")
-    assert props["EvaluationPeriods"] == 1
-    assert spec.name in props["AlarmName"] and props["AlarmDescription"]
+    alarm = _alarms(synth)[f"Newsroom-{spec.name}-{kind}-Count-Critical"]
+    metric = _metric(alarm)
+    # THEN it watches that function's Errors (or Throttles) and fires on the first one in 5 minutes
+    assert metric["Metric"]["Namespace"] == "AWS/Lambda"
+    assert metric["Metric"]["MetricName"] == {"Fault": "Errors", "Throttled": "Throttles"}[kind]
+    assert _dimensions(metric) == {"FunctionName": {"Ref": function_id}}
+    assert metric["Period"] == constants.ALARM_PERIOD_MINUTES * 60
+    _fires_above(alarm, 0)
 
 
-@pytest.mark.parametrize("consumer", [constants.ENRICH, constants.BUILD_FEEDS], ids=lambda spec: spec.name)
-def test_each_consumer_queue_alarms_when_its_oldest_message_is_too_old(synth, consumer):
-    # GIVEN the queue a consumer reads
-    queue_id = _consumer_queue(synth, consumer)
-    # WHEN the age-of-oldest-message alarms are read
-    alarms = [
-        props
-        for props in _alarms(synth, "AWS/SQS", "ApproximateAgeOfOldestMessage")
-        if _dimensions(props) == {"QueueName": {"Fn::GetAtt": [queue_id, "QueueName"]}}
-    ]
-    # THEN one fires when the oldest message has waited longer than the stall threshold (seconds)
-    (props,) = alarms
-    _assert_fires_above(props, constants.QUEUE_AGE_ALARM_S, "Maximum")
-    assert constants.QUEUE_AGE_ALARM_S == 300
+@pytest.mark.parametrize(
+    ("queue", "dlq", "name"),
+    [("EnrichmentQueue", "EnrichmentDlq", "enrich"), ("SchedulingQueue", "SchedulingDlq", "schedule")],
+)
+def test_work_queues_alarm_when_stalled_and_their_dlqs_on_the_first_message(synth, queue, dlq, name):
+    alarms = _alarms(synth)
+    # GIVEN a work queue's age alarm  THEN it fires when the oldest message waited more than 5 minutes
+    age = alarms[f"Newsroom-{name}-Queue-Message-Age-Max-Warning"]
+    assert _metric(age)["Metric"]["MetricName"] == "ApproximateAgeOfOldestMessage"
+    queue_id = synth.logical_id(queue, "AWS::SQS::Queue")
+    assert _dimensions(_metric(age)) == {"QueueName": {"Fn::GetAtt": [queue_id, "QueueName"]}}
+    _fires_above(age, constants.QUEUE_AGE_ALARM_S)
+    # AND its DLQ's alarm fires as soon as one message is there
+    dead = alarms[f"Newsroom-{name}-DLQ-Queue-Message-Count-Max-Critical"]
+    dlq_id = synth.logical_id(dlq, "AWS::SQS::Queue")
+    assert _metric(dead)["Metric"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert _dimensions(_metric(dead)) == {"QueueName": {"Fn::GetAtt": [dlq_id, "QueueName"]}}
+    _fires_above(dead, 0)
 
 
-def test_relay_alarms_when_it_falls_behind_the_stream(synth):
-    # GIVEN the relay, the only function reading the table stream
-    relay_id, _ = synth.functions()[constants.RELAY.name]
-    # WHEN the iterator-age alarms are read
-    (props,) = _alarms(synth, "AWS/Lambda", "IteratorAge")
-    # THEN the one alarm watches the relay and fires above one minute (IteratorAge is in milliseconds)
-    assert _dimensions(props) == {"FunctionName": {"Ref": relay_id}}
-    _assert_fires_above(props, 60_000, "Maximum")
-    assert constants.ITERATOR_AGE_ALARM_MS == 60_000
+def test_every_dead_letter_queue_has_an_alarm(synth):
+    # GIVEN every queue that receives dead letters: redrive targets, rule target DLQs, the relay's failures
+    queues = synth.resources("AWS::SQS::Queue")
+    dlqs = {
+        q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        for q in queues.values()
+        if "RedrivePolicy" in q["Properties"]
+    }
+    for rule in synth.resources("AWS::Events::Rule").values():
+        dlqs |= {t["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0] for t in rule["Properties"]["Targets"]}
+    for mapping in synth.resources("AWS::Lambda::EventSourceMapping").values():
+        if "DestinationConfig" in mapping["Properties"]:
+            dlqs.add(mapping["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0])
+    assert len(dlqs) == 4
+    # WHEN the alarms on visible messages are collected
+    alarmed = {
+        _dimensions(_metric(alarm))["QueueName"]["Fn::GetAtt"][0]
+        for alarm in _alarms(synth).values()
+        if _metric(alarm)["Metric"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    }
+    # THEN each DLQ has one
+    assert dlqs <= alarmed
+
+
+def test_relay_alarms_when_a_minute_behind_the_stream(synth):
+    relay_id, _ = synth.functions()["relay"]
+    alarm = _alarms(synth)["Newsroom-relay-Iterator-Age-Max-Warning"]
+    assert _metric(alarm)["Metric"]["MetricName"] == "IteratorAge"
+    assert _dimensions(_metric(alarm)) == {"FunctionName": {"Ref": relay_id}}
+    _fires_above(alarm, constants.ITERATOR_AGE_ALARM_MS)
 
 
 def test_api_alarms_on_server_errors_and_p99_latency(synth):
-    # GIVEN the API's stage
-    stage_id, _ = synth.one("AWS::ApiGateway::Stage")
-    # WHEN the API Gateway alarms are read
-    (errors,) = _alarms(synth, "AWS/ApiGateway", "5XXError")
-    (latency,) = _alarms(synth, "AWS/ApiGateway", "Latency")
-    # THEN both watch that stage: any 5xx in five minutes, and a p99 above three seconds
-    for props in (errors, latency):
-        assert _dimensions(props)["Stage"] == {"Ref": stage_id}
-    _assert_fires_above(errors, 0, "Sum")
-    _assert_fires_above(latency, 3_000, "p99")
+    alarms = _alarms(synth)
+    errors, latency = alarms["Newsroom-rest-api-Fault-Count-Critical"], alarms["Newsroom-rest-api-Latency-P99-Warning"]
+    assert _metric(errors)["Metric"]["MetricName"] == "5XXError"
+    assert _dimensions(_metric(errors))["Stage"] == constants.API_STAGE
+    _fires_above(errors, 0)
+    assert _metric(latency)["Metric"]["MetricName"] == "Latency"
+    assert _metric(latency)["Stat"] == "p99"
+    _fires_above(latency, constants.API_LATENCY_P99_ALARM_MS)
 
 
-def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok(synth):
-    # GIVEN the alarm topic and every alarm of the stack, the DLQ alarms of Events included
+def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok_and_a_quiet_pipeline_is_healthy(synth):
+    # GIVEN the alarm topic and every alarm of the stack
     topic_id, _ = synth.one("AWS::SNS::Topic")
-    alarms = synth.resources("AWS::CloudWatch::Alarm")
-    dlq_alarms = [a for a in alarms.values() if a["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"]
-    assert len(dlq_alarms) == 3
-    # 2 per function, 2 on the API, 2 queue ages, 1 iterator age, 3 DLQs
-    assert len(alarms) == 2 * len(constants.FUNCTIONS) + 2 + 2 + 1 + 3
-    for logical_id, alarm in alarms.items():
-        props = alarm["Properties"]
-        # THEN each one notifies the topic when it fires and when it recovers
-        assert props["AlarmActions"] == [{"Ref": topic_id}], logical_id
-        assert props["OKActions"] == [{"Ref": topic_id}], logical_id
-        # AND no data (a quiet pipeline) is not an alarm
-        assert props["TreatMissingData"] == "notBreaching", logical_id
-        assert props.get("ActionsEnabled", True) is True, logical_id
+    alarms = _alarms(synth)
+    # 2 per function, the relay's lag, 2 on the API, 2 per work queue, 2 lone DLQs, the WAF
+    assert len(alarms) == 2 * len(constants.FUNCTIONS) + 1 + 2 + 4 + 2 + 1
+    for name, alarm in alarms.items():
+        assert alarm["AlarmActions"] == [{"Ref": topic_id}], name
+        assert alarm["OKActions"] == [{"Ref": topic_id}], name
+        assert alarm["TreatMissingData"] == "notBreaching", name
+        assert alarm.get("ActionsEnabled", True) is True, name
 
 
 def test_alarm_topic_requires_tls_and_is_encrypted_with_a_key_cloudwatch_can_use(synth):
@@ -155,10 +133,7 @@ def test_alarm_topic_requires_tls_and_is_encrypted_with_a_key_cloudwatch_can_use
     statements = policy["PolicyDocument"]["Statement"]
     # THEN plain-HTTP publishing is denied to everyone
     assert any(
-        s["Effect"] == "Deny"
-        and s["Principal"] == "*"
-        and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-        and s["Resource"] == {"Ref": topic_id}
+        s["Effect"] == "Deny" and s["Principal"] == "*" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
         for s in statements
     )
     # AND CloudWatch may publish, for alarms of this account only
@@ -179,55 +154,37 @@ def test_alarm_topic_requires_tls_and_is_encrypted_with_a_key_cloudwatch_can_use
 
 
 def test_no_email_subscription_without_the_context_value(synth):
-    # GIVEN the app built with cdk.json's context, which does not set newsroom:alarmEmail
-    assert synth.app.node.try_get_context(constants.CONTEXT_ALARM_EMAIL) is None
-    # THEN the topic has no subscription
+    # GIVEN the default stage, which sets no alarm e-mail  THEN the topic has no subscription
+    assert synth.stack.config.alarm_email is None
     assert synth.resources("AWS::SNS::Subscription") == {}
 
 
-def test_dashboard_shows_api_functions_queues_relay_and_business_metrics(synth):
-    # GIVEN the dashboard
+def _dashboard_metrics(synth) -> list[list[Any]]:
+    """Every metric line of every widget ([namespace, name, dim name, dim value, ..., {options}]), each
+    CloudFormation token of the body replaced by a placeholder."""
     _, dashboard = synth.one("AWS::CloudWatch::Dashboard")
-    assert dashboard["Properties"]["DashboardName"] == constants.DASHBOARD_NAME == "Newsroom"
-    # WHEN its metric lines are read
-    metrics = _dashboard_metrics(synth)
-    names = {(m[0], m[1]) for m in metrics}
-    # THEN it shows the API's requests, 4xx, 5xx and latency
-    assert {("AWS/ApiGateway", name) for name in ("Count", "4XXError", "5XXError", "Latency")} <= names
-    # AND invocations, errors and p95 duration of every function
-    for spec in constants.FUNCTIONS:
-        function_id, _ = synth.functions()[spec.name]
-        shown = {m[1]: m[-1] for m in metrics if m[0] == "AWS/Lambda" and f"<Ref {function_id}>" in m}
-        assert {"Invocations", "Errors", "Duration"} <= set(shown), spec.name
-        assert shown["Duration"]["stat"] == "p95"
-    # AND the depth and age of the consumer queues, and the relay's iterator age
-    for consumer in (constants.ENRICH, constants.BUILD_FEEDS):
-        queue = f"<GetAtt {_consumer_queue(synth, consumer)}.QueueName>"
-        shown_for_queue = {m[1] for m in metrics if m[0] == "AWS/SQS" and queue in m}
-        assert {"ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"} <= shown_for_queue
-    relay_id, _ = synth.functions()[constants.RELAY.name]
-    assert any(m[:2] == ["AWS/Lambda", "IteratorAge"] and f"<Ref {relay_id}>" in m for m in metrics)
-    # AND the custom EMF metrics, under the namespace and service each function's Powertools uses
-    functions = {
-        name: resource["Properties"]["Environment"]["Variables"] for name, (_, resource) in synth.functions().items()
-    }
+    body = dashboard["Properties"]["DashboardBody"]
+    if not isinstance(body, str):
+        delimiter, parts = body["Fn::Join"]
+        body = delimiter.join(part if isinstance(part, str) else "<token>" for part in parts)
+    widgets = json.loads(body)["widgets"]
+    return [metric for widget in widgets for metric in widget.get("properties", {}).get("metrics", [])]
+
+
+def test_one_dashboard_shows_the_business_metrics_under_each_functions_service(synth):
+    # GIVEN the dashboard and the functions' Powertools settings
+    _, dashboard = synth.one("AWS::CloudWatch::Dashboard")
+    lines = [metric[:4] for metric in _dashboard_metrics(synth)]
+    env = {name: f["Properties"]["Environment"]["Variables"] for name, (_, f) in synth.functions().items()}
+    # THEN it is the Newsroom dashboard, and it shows each business metric under the namespace and
+    # service the emitting function's Powertools uses
+    assert dashboard["Properties"]["DashboardName"] == constants.DASHBOARD_NAME
     for metric_name, spec in BUSINESS_METRICS:
-        env = functions[spec.name]
-        assert [env["POWERTOOLS_METRICS_NAMESPACE"], metric_name, "service", env["POWERTOOLS_SERVICE_NAME"]] in [
-            m[:4] for m in metrics
-        ], metric_name
-    assert {name for name, _ in BUSINESS_METRICS} == {
-        "ArticlesAccepted",
-        "ArticlesPublished",
-        "ArticlesRejected",
-        "FeedsRebuilt",
-        "EventsPublished",
-    }
+        variables = env[spec.name]
+        namespace, service = variables["POWERTOOLS_METRICS_NAMESPACE"], variables["POWERTOOLS_SERVICE_NAME"]
+        assert [namespace, metric_name, "service", service] in lines, metric_name
 
 
-def test_outputs_name_the_topic_and_the_dashboard(synth):
+def test_outputs_name_the_topic(synth):
     topic_id, _ = synth.one("AWS::SNS::Topic")
-    dashboard_id, _ = synth.one("AWS::CloudWatch::Dashboard")
-    outputs = synth.json["Outputs"]
-    assert outputs["AlarmTopicArn"]["Value"] == {"Ref": topic_id}
-    assert outputs["DashboardName"]["Value"] == {"Ref": dashboard_id}
+    assert synth.json["Outputs"]["AlarmTopicArn"]["Value"] == {"Ref": topic_id}

@@ -135,3 +135,37 @@ def test_function_assets_ship_bytecode_checked_by_source_hash(tmp_path):
     assert flags == 0b01  # hash-based, unchecked: valid on a read-only file system whatever the mtime
     assert next((first / "functions" / "api" / "__pycache__").glob("handler.*.pyc")).read_bytes() == first_bytes
     assert b"/var/task/functions/api/handler.py" in first_bytes  # tracebacks name the path in Lambda
+
+
+def _groups(tmp_path: Path, body: str) -> Path:
+    return _write(tmp_path / "pyproject.toml", f'[project]\nname = "x"\ndependencies = []\n{body}')
+
+
+def test_an_absent_or_empty_optional_group_has_no_layer_requirements(tmp_path):
+    # GIVEN a project without an [enrich] group, then one with an empty group  THEN neither asks for a layer
+    assert staging.optional_requirements("enrich", _groups(tmp_path, "")) == ()
+    empty = _groups(tmp_path, "[project.optional-dependencies]\nenrich = []\n")
+    assert staging.optional_requirements("enrich", empty) == ()
+
+
+def test_an_optional_group_yields_its_pins_without_what_the_runtime_provides(tmp_path):
+    # GIVEN an [enrich] group with pinned packages and boto3
+    body = '[project.optional-dependencies]\nenrich = ["pymorphy3==2.0.2", "boto3==1.0.0", "dawg2-python==0.9"]\n'
+    # THEN its layer ships the pins (sorted), boto3 left to the runtime
+    assert staging.optional_requirements("enrich", _groups(tmp_path, body)) == ("dawg2-python==0.9", "pymorphy3==2.0.2")
+
+
+def test_an_unpinned_optional_dependency_is_refused(tmp_path):
+    body = '[project.optional-dependencies]\nenrich = ["pymorphy3>=2"]\n'
+    with pytest.raises(staging.StagingError, match=r"pinned .* \[enrich\]"):
+        staging.optional_requirements("enrich", _groups(tmp_path, body))
+
+
+def test_an_empty_extra_group_builds_no_extra_layer(tmp_path):
+    # GIVEN a project whose runtime dependencies are already staged and whose [enrich] group is empty
+    pyproject = _groups(tmp_path, "[project.optional-dependencies]\nenrich = []\n")
+    # WHEN the layers are built (no runtime dependency: the dependency layer is an empty, cached folder)
+    layers = staging.build_layers(build_dir=tmp_path / "build", pyproject=pyproject)
+    # THEN there is the dependency layer and no enrich layer
+    assert layers["dependencies"] is not None and layers["dependencies"].is_dir()
+    assert layers == {"dependencies": layers["dependencies"], "enrich": None}

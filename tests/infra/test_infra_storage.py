@@ -1,11 +1,6 @@
-"""Storage: the table, the private buckets and the CloudFront-only site."""
+"""Storage: the table with its indexes, the private buckets."""
 
 from __future__ import annotations
-
-import pytest
-from aws_cdk.assertions import Match
-
-from infra.stack import context_flag
 
 
 def _bucket_policy(synth, bucket_id):
@@ -19,39 +14,51 @@ def test_table_is_the_outbox_and_survives_the_stack(synth):
     # GIVEN the single table
     _, table = synth.one("AWS::DynamoDB::Table")
     props = table["Properties"]
-    # THEN it has pk/sk string keys, on-demand billing, PITR and a stream of both images
+    # THEN it has pk/sk string keys, on-demand billing, PITR, TTL on expires_at and a stream of both images
     assert props["KeySchema"] == [
         {"AttributeName": "pk", "KeyType": "HASH"},
         {"AttributeName": "sk", "KeyType": "RANGE"},
     ]
-    assert {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]} == {
-        "pk": "S",
-        "sk": "S",
-    }
     assert props["BillingMode"] == "PAY_PER_REQUEST"
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
-    # AND it is retained on stack deletion; deletion protection is off unless the context flag says so
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    # AND it is retained on stack deletion; deletion protection is off unless the stage turns it on
     assert table["DeletionPolicy"] == "Retain"
     assert table["UpdateReplacePolicy"] == "Retain"
     assert props["DeletionProtectionEnabled"] is False
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (True, True),
-        (False, False),
-        (None, False),
-        ("true", True),
-        ("True", True),
-        ("1", True),
-        ("false", False),
-    ],
-)
-def test_context_flag_reads_json_and_cli_values(value, expected):
-    # GIVEN a context value from cdk.json (JSON) or `-c key=value` (string)  THEN it reads as a boolean
-    assert context_flag(value) is expected
+def test_table_has_the_three_sparse_feed_indexes_and_the_pending_index(synth):
+    # GIVEN the table's global secondary indexes
+    _, table = synth.one("AWS::DynamoDB::Table")
+    props = table["Properties"]
+    indexes = {index["IndexName"]: index for index in props["GlobalSecondaryIndexes"]}
+    # THEN the feed indexes are keyed by their feed attribute and feed_sk and carry only card and sig
+    assert set(indexes) == {"FeedAll", "FeedSection", "FeedLang", "Pending"}
+    for name, partition in (("FeedAll", "feed_all"), ("FeedSection", "feed_section"), ("FeedLang", "feed_lang")):
+        assert indexes[name]["KeySchema"] == [
+            {"AttributeName": partition, "KeyType": "HASH"},
+            {"AttributeName": "feed_sk", "KeyType": "RANGE"},
+        ]
+        assert indexes[name]["Projection"] == {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["card", "sig"]}
+    # AND the Pending index holds keys only, ordered by when the reconciler should act
+    assert indexes["Pending"]["KeySchema"] == [
+        {"AttributeName": "pending_pk", "KeyType": "HASH"},
+        {"AttributeName": "pending_at", "KeyType": "RANGE"},
+    ]
+    assert indexes["Pending"]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
+    # AND every key attribute is a string
+    key_attributes = ("pk", "sk", "feed_all", "feed_section", "feed_lang", "feed_sk", "pending_pk", "pending_at")
+    assert {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]} == dict.fromkeys(
+        key_attributes, "S"
+    )
+
+
+def test_table_names_its_unfinished_work_index_for_the_local_runtime(synth):
+    # GIVEN the table resource  THEN its metadata tells the local runtime which index holds unfinished work
+    _, table = synth.one("AWS::DynamoDB::Table")
+    assert table["Metadata"]["newsroom:local"] == {"unfinishedWorkIndex": "Pending"}
 
 
 def test_every_bucket_is_private_encrypted_and_tls_only(synth):
@@ -80,58 +87,9 @@ def test_every_bucket_is_private_encrypted_and_tls_only(synth):
 
 def test_documents_bucket_is_versioned_and_access_logged(synth):
     # GIVEN the documents and log buckets
-    documents = next(b for i, b in synth.resources("AWS::S3::Bucket").items() if i.startswith("StorageDocuments"))
-    log_bucket = next(i for i in synth.resources("AWS::S3::Bucket") if i.startswith("StorageAccessLogs"))
-    # THEN documents keep versions and log server access to the log bucket
+    documents = synth.resources("AWS::S3::Bucket")[synth.logical_id("StorageDocuments", "AWS::S3::Bucket")]
+    log_bucket = synth.logical_id("StorageAccessLogs", "AWS::S3::Bucket")
+    # THEN documents keep versions, survive the stack and log server access to the log bucket
     assert documents["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert documents["DeletionPolicy"] == "Retain"
     assert documents["Properties"]["LoggingConfiguration"]["DestinationBucketName"] == {"Ref": log_bucket}
-
-
-def test_site_is_served_only_through_cloudfront_with_oac(synth):
-    # GIVEN the site bucket and the distribution
-    site_id = next(i for i in synth.resources("AWS::S3::Bucket") if i.startswith("StorageSite"))
-    distribution_id, distribution = synth.one("AWS::CloudFront::Distribution")
-    config = distribution["Properties"]["DistributionConfig"]
-    # THEN the only origin is the site bucket through an Origin Access Control, viewers on HTTPS only
-    (origin,) = config["Origins"]
-    assert origin["DomainName"] == {"Fn::GetAtt": [site_id, "RegionalDomainName"]}
-    assert "OriginAccessControlId" in origin
-    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "https-only"
-    assert config["DefaultCacheBehavior"]["AllowedMethods"] == ["GET", "HEAD"]
-    # AND the bucket lets CloudFront read only on behalf of this distribution
-    (grant,) = [s for s in _bucket_policy(synth, site_id) if s["Effect"] == "Allow"]
-    assert grant["Principal"] == {"Service": "cloudfront.amazonaws.com"}
-    assert grant["Action"] == "s3:GetObject"
-    source_arn = grant["Condition"]["StringEquals"]["AWS:SourceArn"]
-    assert distribution_id in str(source_arn)
-
-
-def test_site_responses_carry_cors_for_feed_readers_and_security_headers(synth):
-    # GIVEN the response headers policy  THEN GET/HEAD are open to any origin and security headers are set
-    synth.template.has_resource_properties(
-        "AWS::CloudFront::ResponseHeadersPolicy",
-        {
-            "ResponseHeadersPolicyConfig": Match.object_like(
-                {
-                    "CorsConfig": Match.object_like(
-                        {
-                            "AccessControlAllowCredentials": False,
-                            "AccessControlAllowMethods": {"Items": ["GET", "HEAD"]},
-                            "AccessControlAllowOrigins": {"Items": ["*"]},
-                        }
-                    ),
-                    "SecurityHeadersConfig": Match.object_like(
-                        {
-                            "StrictTransportSecurity": Match.object_like({"Override": True}),
-                            "ContentTypeOptions": {"Override": True},
-                            "FrameOptions": {"FrameOption": "DENY", "Override": True},
-                        }
-                    ),
-                }
-            )
-        },
-    )
-    _, distribution = synth.one("AWS::CloudFront::Distribution")
-    policy_id, _ = synth.one("AWS::CloudFront::ResponseHeadersPolicy")
-    behavior = distribution["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
-    assert behavior["ResponseHeadersPolicyId"] == {"Ref": policy_id}
