@@ -52,6 +52,8 @@ TABLE_INDEXES: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
     ("FeedSection", "feed_section", FEED_SORT_KEY, ("card", "sig")),
     ("FeedLang", "feed_lang", FEED_SORT_KEY, ("card", "sig")),
     ("Pending", "pending_pk", "pending_at", None),
+    # Articles taken down (sparse): Atom feeds show them as deleted entries for a week (RFC 6721).
+    ("Takedowns", "takedown_pk", "takedown_at", ("feeds", "takedown")),
 )
 UNFINISHED_WORK_INDEX = "Pending"  # the local runtime's idleness check reads it (template Metadata)
 LOCAL_METADATA_KEY = f"{SERVICE}:local"

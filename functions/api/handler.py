@@ -141,7 +141,7 @@ def _accepted(result: Accepted) -> Response[AcceptedArticle]:
     headers = {"Location": link, "ETag": f'"{result.body.revision}"'}
     if result.replayed:
         headers["Idempotent-Replayed"] = "true"
-    metrics.add_metric(name="RevisionsAccepted" if result.status_code == 202 else "RevisionsUnchanged", unit="Count",
+    metrics.add_metric(name="ArticlesAccepted" if result.status_code == 202 else "ArticlesUnchanged", unit="Count",
                        value=1)  # fmt: skip
     return _json(result.status_code, result.body, headers)
 

@@ -70,7 +70,7 @@ def enrich(event: dict[str, Any], context: LambdaContext, deps: Dependencies) ->
                 logger.warning("could not delay the retry", exc_info=True)
             raise
         logger.info("revision processed", extra={"outcome": result.outcome.value})
-        metrics.add_metric(name=f"Revisions{result.outcome.value.title()}", unit="Count", value=1)
+        metrics.add_metric(name=f"Articles{result.outcome.value.title()}", unit="Count", value=1)
 
     processor = BatchProcessor(event_type=EventType.SQS, model=SubmittedRecord)
     return process_partial_response(event=event, record_handler=process, processor=processor, context=context)

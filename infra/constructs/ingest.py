@@ -39,7 +39,8 @@ from infra.constructs.common import log_group
 from infra.constructs.function import PipelineFunction
 from infra.constructs.scheduling import Scheduling
 
-API_TABLE_WRITES = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem")
+# BatchWriteItem: publishing a scheduled article now writes its tag entries at the new place.
+API_TABLE_WRITES = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem")
 
 # Errors API Gateway answers itself, as RFC 9457 problem details. Gateway response templates only
 # substitute variables (no VTL), so each type with a known status gets its own response; the two

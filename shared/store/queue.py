@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING, Final
 
 from shared.store.clients import LazyClient
@@ -34,7 +33,9 @@ class RetryQueue(LazyClient["SQSClient"]):
             VisibilityTimeout=backoff_seconds(receive_count),
         )
 
-    @cache  # noqa: B019 - one adapter per container, a handful of queues
-    def _url(self, queue_arn: str) -> str:
-        *_, account, name = queue_arn.split(":")
-        return self.client.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
+    @staticmethod
+    def _url(queue_arn: str) -> str:
+        """A queue's URL follows from its ARN (no GetQueueUrl call, no permission for it)."""
+        _, partition, _, region, account, name = queue_arn.split(":")
+        suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+        return f"https://sqs.{region}.{suffix}/{account}/{name}"

@@ -232,7 +232,7 @@ class ArticleTable(LazyClient["DynamoDBClient"]):
             signature = Signature.model_validate_json(item["sig"]) if "sig" in item else None
             entries.append(
                 FeedEntry(
-                    article_id=item["id"],
+                    article_id=_article_id(item),
                     sort_key=item[FEED_SORT_ATTRIBUTE],
                     card=ArticleCard.model_validate_json(item["card"]),
                     signature=signature,
@@ -337,7 +337,10 @@ class ArticleTable(LazyClient["DynamoDBClient"]):
             takedown = json.loads(values["takedown"])
             removals.append(
                 Removal(
-                    article_id=values["id"], at=takedown["at"], reason=takedown["reason"], feeds=values.get("feeds", [])
+                    article_id=_article_id(values),
+                    at=takedown["at"],
+                    reason=takedown["reason"],
+                    feeds=values.get("feeds", []),
                 )
             )
         return removals
@@ -468,6 +471,11 @@ class ArticleTable(LazyClient["DynamoDBClient"]):
             if failed:
                 raise ClaimTaken(failed[0]) from error
             raise  # throttling or a conflicting transaction: not a domain outcome, the caller retries
+
+
+def _article_id(item: Mapping[str, Any]) -> str:
+    """The id of a head read through an index (indexes project the keys, not ``id``)."""
+    return str(item["pk"]).removeprefix("ARTICLE#")
 
 
 def _just_below(key: str) -> str:

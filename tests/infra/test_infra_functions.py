@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from infra import constants, staging
+from shared.settings import ApiSettings, EnrichSettings, ReconcileSettings, RelaySettings
 
-# Each function's environment, exactly as the lead's design lists it (each settings model requires all of them).
-POWERTOOLS = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE"}
-SCHEDULES = {"SCHEDULE_GROUP", "SCHEDULE_TARGET_ARN", "SCHEDULE_ROLE_ARN", "SCHEDULE_DLQ_ARN"}
-EXPECTED_ENVIRONMENT = {
-    "api": {
-        "TABLE_NAME",
-        "DOCUMENTS_BUCKET",
-        "WEBSITE_URL",
-        "SITE_BASE_URL",
-        "PUBLISHER_NAME",
-        "PUBLISHER_LOGO_URL",
-        "DEFAULT_IMAGE_URL",
-        "AUTHOR_URL_PATTERN",
-        "TOKEN_ISSUER",
-        "TOKEN_AUDIENCE",
-        "JWKS_URL",
-        *SCHEDULES,
-    },
-    "relay": {"EVENT_BUS_NAME", "EVENT_SOURCE", "SITE_BASE_URL"},
-    "enrich": {"TABLE_NAME", "DOCUMENTS_BUCKET", "WEBSITE_URL", *SCHEDULES},
-    "reconcile": {"TABLE_NAME", "EVENT_BUS_NAME", "EVENT_SOURCE", "SCHEDULE_GROUP"},
-}
+# Each function's settings model: it requires every variable it declares (shared/settings.py).
+SETTINGS_MODELS = {"api": ApiSettings, "relay": RelaySettings, "enrich": EnrichSettings, "reconcile": ReconcileSettings}
+READ_BY_POWERTOOLS = {"POWERTOOLS_LOG_LEVEL"}  # read by Powertools itself, not by our settings
 
 
 def _text(value):
@@ -91,13 +75,22 @@ def test_each_function_has_its_own_role_without_managed_policies(synth):
         assert "ManagedPolicyArns" not in synth.json["Resources"][role_id]["Properties"]
 
 
+def _deployed(value):
+    """A variable as it would be once deployed: references become values of the right shape."""
+    text = _text(value)
+    text = re.sub(r"<([^<>]+)\.Arn>", lambda m: f"arn:aws:service:us-east-1:123456789012:{m.group(1)}", text)
+    return re.sub(r"<([^<>]+)>", lambda m: re.sub(r"[^A-Za-z0-9-]", "-", m.group(1)), text)
+
+
 @pytest.mark.parametrize("spec", constants.FUNCTIONS, ids=lambda spec: spec.name)
-def test_function_environment_is_exactly_what_the_design_lists(synth, spec):
-    # GIVEN a function  WHEN its environment is read
+def test_function_environment_satisfies_its_settings_model(synth, spec):
+    # GIVEN a function and its settings model  WHEN its environment is read from the template
     variables = _env(synth, spec.name)
-    # THEN it holds exactly the design's variables plus the Powertools ones: no more (each settings model
-    # forbids nothing, but requires every one), no less
-    assert set(variables) == EXPECTED_ENVIRONMENT[spec.name] | POWERTOOLS
+    model = SETTINGS_MODELS[spec.name]
+    # THEN it holds exactly what the model requires (plus Powertools' log level): no more, no less
+    assert set(variables) == set(model.model_fields) | READ_BY_POWERTOOLS
+    # AND the values, once deployed, pass the model's validation (the function starts)
+    model.model_validate({name: _deployed(value) for name, value in variables.items()})
     assert variables["POWERTOOLS_SERVICE_NAME"] == spec.name
     assert variables["POWERTOOLS_LOG_LEVEL"] == "INFO"
     assert variables["POWERTOOLS_METRICS_NAMESPACE"] == constants.POWERTOOLS_NAMESPACE

@@ -36,7 +36,9 @@ GRANTS = {
         (frozenset(XRAY), ("*",), None),
         (frozenset(TABLE_READS), (f"{TABLE}:Arn", f"{TABLE}/index/*"), None),
         (
-            frozenset({"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}),
+            frozenset(
+                {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"}
+            ),
             (f"{TABLE}:Arn",),
             ("ARTICLE#*", "EXTERNAL#*", "IDEMPOTENCY#*", "TAG#*"),
         ),

@@ -29,13 +29,13 @@ def test_table_is_the_outbox_and_survives_the_stack(synth):
     assert props["DeletionProtectionEnabled"] is False
 
 
-def test_table_has_the_three_sparse_feed_indexes_and_the_pending_index(synth):
+def test_table_has_the_three_sparse_feed_indexes_the_pending_and_the_takedown_index(synth):
     # GIVEN the table's global secondary indexes
     _, table = synth.one("AWS::DynamoDB::Table")
     props = table["Properties"]
     indexes = {index["IndexName"]: index for index in props["GlobalSecondaryIndexes"]}
     # THEN the feed indexes are keyed by their feed attribute and feed_sk and carry only card and sig
-    assert set(indexes) == {"FeedAll", "FeedSection", "FeedLang", "Pending"}
+    assert set(indexes) == {"FeedAll", "FeedSection", "FeedLang", "Pending", "Takedowns"}
     for name, partition in (("FeedAll", "feed_all"), ("FeedSection", "feed_section"), ("FeedLang", "feed_lang")):
         assert indexes[name]["KeySchema"] == [
             {"AttributeName": partition, "KeyType": "HASH"},
@@ -48,8 +48,18 @@ def test_table_has_the_three_sparse_feed_indexes_and_the_pending_index(synth):
         {"AttributeName": "pending_at", "KeyType": "RANGE"},
     ]
     assert indexes["Pending"]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
+    # AND the Takedowns index lists taken-down articles newest first, with what an Atom tombstone needs
+    assert indexes["Takedowns"]["KeySchema"] == [
+        {"AttributeName": "takedown_pk", "KeyType": "HASH"},
+        {"AttributeName": "takedown_at", "KeyType": "RANGE"},
+    ]
+    assert indexes["Takedowns"]["Projection"] == {
+        "ProjectionType": "INCLUDE",
+        "NonKeyAttributes": ["feeds", "takedown"],
+    }
     # AND every key attribute is a string
-    key_attributes = ("pk", "sk", "feed_all", "feed_section", "feed_lang", "feed_sk", "pending_pk", "pending_at")
+    key_attributes = ("pk", "sk", "feed_all", "feed_section", "feed_lang", "feed_sk", "pending_pk", "pending_at",
+                      "takedown_pk", "takedown_at")  # fmt: skip
     assert {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]} == dict.fromkeys(
         key_attributes, "S"
     )

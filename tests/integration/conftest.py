@@ -64,16 +64,14 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 import boto3  # noqa: E402 - after the environment above
 from moto import mock_aws  # noqa: E402
 
+from infra.constants import TABLE_INDEXES  # noqa: E402
 from shared.store.clients import aws_client  # noqa: E402
 
 HANDLERS = ("api", "relay", "enrich", "reconcile")
-# Index name -> (partition attribute, sort attribute, projected attributes or None for KEYS_ONLY)
+# Index name -> (partition attribute, sort attribute, projected attributes or None for KEYS_ONLY): the stack's.
 INDEXES = {
-    "FeedAll": ("feed_all", "feed_sk", ["id", "card", "sig"]),
-    "FeedSection": ("feed_section", "feed_sk", ["id", "card", "sig"]),
-    "FeedLang": ("feed_lang", "feed_sk", ["id", "card", "sig"]),
-    "Pending": ("pending_pk", "pending_at", None),
-    "Takedowns": ("takedown_pk", "takedown_at", ["id", "feeds", "takedown"]),
+    name: (partition, sort, list(projected) if projected is not None else None)
+    for name, partition, sort, projected in TABLE_INDEXES
 }
 
 
