@@ -20,10 +20,12 @@ miss; the lead wires it behind a setting, off by default. This module never impo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
+from shared.enrichment import entities_uk, morphology
 from shared.enrichment.gazetteer import ORGANIZATION, PERSON, PLACE, GazEntry, Gazetteer, gazetteer
 from shared.enrichment.tokens import Token, tokenize, word_set
 from shared.models.article import Entities, Entity
@@ -45,7 +47,11 @@ editor; senior news editor; editor-in-chief; reporter; correspondent; journalist
 prosecutor; prosecutor general; attorney general; ombudsman; dr; mr; mrs; ms; sgt; sergeant; capt;
 captain; lieutenant; major; maj; lawmaker; mp; premier; deputy; first lady; activist; professor; prof;
 representative; official; officer; diplomat; negotiator; economist; researcher; lawyer; author; writer;
-photographer; founder; member
+photographer; founder; member; co-chair; chief executive; executive director; managing director; poet;
+historian; lecturer; novelist; artist; actor; actress; singer; director general; coach; head coach;
+manager; striker; forward; midfielder; defender; goalkeeper; winger; skipper; farmer; engineer; surgeon;
+doctor; nurse; teacher; pensioner; volunteer; sergeant; private; soldier; deminer; prosthetist; ecologist;
+scientist; presiding judge; judge; anchor; presenter; chief economist
 """
 _TITLE_SEQUENCES = tuple(
     tuple(part.replace("-", " ").split()) for part in " ".join(_TITLES_EN.split()).split(";") if part.strip()
@@ -95,6 +101,51 @@ _TITLE_PREFIXES_UK = (
     "директор",
     "аналітик",
     "патріарх",
+    "міністерк",
+    "начальни",
+    "хірург",
+    "політолог",
+    "тренер",
+    "наставни",
+    "футболіст",
+    "півзахисни",
+    "нападни",
+    "воротар",
+    "актор",
+    "акторк",
+    "режисер",
+    "художни",
+    "письменни",
+    "поет",
+    "експерт",
+    "еколог",
+    "економіст",
+    "лікар",
+    "реабілітолог",
+    "професор",
+    "доцент",
+    "науков",
+    "співробітни",
+    "адвокат",
+    "захисник",
+    "детектив",
+    "полковни",
+    "сержант",
+    "волонтер",
+    "пенсіонер",
+    "мешкан",
+    "жител",
+    "засновни",
+    "власни",
+    "кореспондент",
+    "критик",
+    "суддя",
+    "судді",
+    "суддею",
+    "омбудсвум",
+    "бразилець",
+    "бразильця",
+    "капітан",
 )
 _TITLE_WORDS_UK = word_set(
     """мер мера меру мером посол посла послу послом голова голови голові головою папа король королева"""
@@ -108,9 +159,33 @@ _ORG_HEADS = word_set(
     corporation company group police assembly senate congress department command directorate bureau
     authority administration tribunal association alliance movement front brigade battalion regiment
     division corps fleet legion network center centre school college hospital church inc ltd llc
-    airlines airways railways times post cabinet secretariat inspectorate"""
+    airlines airways railways times post cabinet secretariat inspectorate headquarters league trust chamber
+    programme program technologies renewables institut club fc bundesliga cup federation"""
 )
+# Lower-case words after a name that make the name an organization's: "the European Solidarity faction",
+# "the Khartiia brigade", "the Khortytsia group of forces", "the Unbroken rehabilitation center".
+_ORG_KINDS_AFTER = word_set(
+    """faction party brigade band club movement bloc coalition group charity foundation fund center centre
+    company firm agency battalion regiment division corps"""
+)
+# Lower-case descriptions that make the name before (or after) them an organization's:
+# "Risoil, a grain terminal operator", "Dragon Capital, a Kyiv investment firm", "the charity Save the Children".
+_ORG_DESCRIBERS = word_set(
+    """company firm operator manufacturer charity group bank broadcaster agency utility insurer producer
+    retailer carrier airline platform outlet newspaper magazine channel club band party organisation
+    organization foundation fund association union brigade holding conglomerate giant startup developer
+    maker exporter importer trader chain network publisher newsroom ngo watchdog"""
+)
+_APPOSITION_STOPS = word_set("of for at on in with from by to who which that said says")
+_SPORTS_ROLES = word_set("coach manager striker forward midfielder defender goalkeeper winger captain skipper player")
+_REGION_PLURALS = {"oblasts": "Oblast", "regions": "region", "districts": "district"}
+_NOT_ORG_ACRONYMS = word_set(
+    """TV OK AM PM GDP VAT CEO MP MPS II III IV VI VII VIII IX XI XII PR IT AI ID DNA HIV FM GMT UTC USD EUR UAH
+    CO PDF SUV LGBT LGBTQ COVID PHD SMS GPS LNG LPG UAV EV ВВП ПДВ ІТ ЗМІ ТОВ ПАТ АТ ФОП ТЦК"""
+)
+_SCORE_RE = r"\d{1,2}[-–:]\d{1,2}"
 _ORG_CONNECTORS = frozenset({"of", "for"})
+_ORG_INNER = frozenset({"and", "&"})
 _ROLE_BEFORE_OF = frozenset({"member", "members", "bachelor", "master", "doctor", "head", "friends"})
 _NAME_PARTICLES = frozenset({"von", "van", "der", "de", "da", "di", "del", "la", "le", "du", "bin", "al", "ibn"})
 _SPEECH_VERBS_EN = word_set(
@@ -131,7 +206,7 @@ _PLACE_INTROS_UK = word_set(
     """місто міста місту містом місті село села селу селом селі селище селища селищу селищем селищі смт"""
 )
 _PLACE_WORDS = _PLACE_SUFFIXES | _PLACE_INTROS | _PLACE_INTROS_UK
-_OBLIQUE_UK = ("ого", "ому", "ові", "еві", "ою", "ею", "єю", "ої", "ам", "ям", "ах", "ях", "у", "ю", "і", "ї")
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 
 
 class DetectedEntity(NamedTuple):
@@ -311,7 +386,7 @@ class _Extractor:
         while i < len(tokens):
             if gz.can_start(tokens[i]):
                 hit = gz.match(tokens, i)
-                if hit is not None:
+                if hit is not None and not self._foreign_surname(i, hit[0], hit[1]):
                     j, entry = hit
                     entity = self._entity(entry.id, entry.type, entry.name(self.language), tokens[i].start, entry=entry)
                     if entry.type == PERSON and j > i:
@@ -497,24 +572,29 @@ class _Extractor:
 
     def _cap_run(self, i: int) -> list[int]:
         tokens = self.tokens
+        n = len(tokens)
         run = [i]
         k = i + 1
         if tokens[i].possessive and i > 0:
             return run
-        while k < len(tokens) and tokens[k].joined and not self.taken[k]:
+        while k < n and tokens[k].joined and not self.taken[k]:
             token = tokens[k]
             if token.cap and not token.cyrillic:
                 run.append(k)
-                if token.possessive:
+                # "Prosecutor's Office": a possessive inside a body's name does not end it.
+                if token.possessive and not (
+                    k + 1 < n and tokens[k + 1].joined and tokens[k + 1].key in _ORG_HEADS and tokens[k + 1].cap
+                ):
                     break
                 k += 1
                 continue
+            nxt = k + 1
             if (
                 token.key in _ORG_CONNECTORS
-                and k + 1 < len(tokens)
-                and tokens[k + 1].joined
-                and not self.taken[k + 1]
-                and (tokens[k + 1].cap or tokens[k + 1].key == "the")
+                and nxt < n
+                and tokens[nxt].joined
+                and not self.taken[nxt]
+                and (tokens[nxt].cap or tokens[nxt].key == "the")
             ):
                 run.append(k)
                 k += 1
@@ -522,8 +602,20 @@ class _Extractor:
                     run.append(k)
                     k += 1
                 continue
+            # "Bank for Reconstruction and Development": "and" inside a name that already has "of"/"for".
+            if (
+                token.key in _ORG_INNER
+                and nxt < n
+                and tokens[nxt].joined
+                and tokens[nxt].cap
+                and not self.taken[nxt]
+                and any(tokens[x].key in _ORG_CONNECTORS for x in run)
+            ):
+                run.append(k)
+                k += 1
+                continue
             break
-        while len(run) > 1 and tokens[run[-1]].key in (*_ORG_CONNECTORS, "the"):
+        while len(run) > 1 and tokens[run[-1]].key in (*_ORG_CONNECTORS, *_ORG_INNER, "the"):
             run.pop()
         return run
 
@@ -575,6 +667,14 @@ class _Extractor:
         if after is not None and after[1]:
             e = after[0][1]
             self._drop(after[0])
+        elif tokens[e].key in _ORG_HEADS and not tokens[e].cyrillic and e + 1 < len(tokens) and tokens[e + 1].joined:
+            # "University College London": a place right after the head word ends the name.
+            place = self._span_starting(e + 1)
+            if place is not None and place[2].type == PLACE and place[0] == place[1]:
+                following = place[1] + 1
+                if following >= len(tokens) or not (tokens[following].joined and tokens[following].cap):
+                    e = place[1]
+                    self._drop(place)
         name = self.surface(start, e)
         if tokens[e].possessive:
             name = name[: tokens[e].start - tokens[start].start] + _strip_possessive(tokens[e].text)
@@ -711,6 +811,294 @@ class _Extractor:
                 entity.surname_keys = self.tokens[j].keys
             self._add(i, j, entity)
 
+    def _foreign_surname(self, i: int, j: int, entry: GazEntry) -> bool:
+        """A known person's surname alone that is part of another name here: "Mykola Matviyenko" is not
+        Valentina Matviyenko, and "Георгієві" (a dative given name) is not "Георгієва"."""
+        if entry.type != PERSON or i != j:
+            return False
+        tokens = self.tokens
+        before = i > 0 and tokens[i].joined and tokens[i - 1].cap and self.is_name_word(i - 1)
+        before = (before and not tokens[i - 1].sentence_start) or (before and i > 1 and tokens[i - 1].cap)
+        after = i + 1 < len(tokens) and tokens[i + 1].joined and self.is_name_word(i + 1)
+        if tokens[i].cyrillic:
+            surname = entry.name("uk").split()[-1]
+            if not entities_uk.is_surname_form(tokens[i].text, surname):
+                return True
+            return bool(after and morphology.is_given_name(tokens[i].text))
+        return bool(before)
+
+    def token_at(self, offset: int) -> int | None:
+        """The index of the token that covers character ``offset``, or None."""
+        lo, hi = 0, len(self.tokens) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            token = self.tokens[mid]
+            if token.end <= offset:
+                lo = mid + 1
+            elif token.start > offset:
+                hi = mid - 1
+            else:
+                return mid
+        return None
+
+    # -- English rules beyond the gazetteer ---------------------------------------------------------------
+    def region_list_pass(self) -> None:
+        """ "Kyiv, Chernihiv and Sumy oblasts" names three oblasts, not three cities; "Saltivskyi district"
+        and "the Oskil River" are places."""
+        tokens = self.tokens
+        n = len(tokens)
+        for k in range(1, n):
+            token = tokens[k]
+            if token.cyrillic or not token.joined:
+                continue
+            if token.key in _REGION_PLURALS and not token.cap:
+                suffix = _REGION_PLURALS[token.key]
+                m = k - 1
+                names: list[int] = []
+                while m >= 0 and tokens[m].cap and not tokens[m].cyrillic:
+                    names.append(m)
+                    gap = self.text[tokens[m - 1].end : tokens[m].start] if m > 0 else ""
+                    if m > 0 and gap == ", ":
+                        m -= 1
+                    elif m > 1 and tokens[m - 1].key == "and" and tokens[m - 1].joined:
+                        m -= 2
+                    else:
+                        break
+                for m in sorted(names):
+                    self._region(m, m, f"{tokens[m].text} {suffix}")
+            elif token.key in ("district", "river") and (token.key == "district" or token.cap):
+                m = k - 1
+                if tokens[m].cap and not tokens[m].cyrillic and tokens[m].key not in self.gz.stopwords_en:
+                    if not self.taken[k]:
+                        self._region(m, k, f"{tokens[m].text} {token.text}")
+
+    def _region(self, i: int, j: int, name: str) -> None:
+        span = self._span_starting(i)
+        if span is not None:
+            if span[2].type != PLACE or span[1] != i:
+                return
+            self._drop(span)
+            for k in range(span[0], span[1] + 1):
+                self.taken[k] = False
+        elif any(self.taken[i : j + 1]):
+            return
+        entry = self.gz.lookup_name(name)
+        if entry is not None:
+            entity = self._entity(entry.id, entry.type, entry.name(self.language), self.tokens[i].start, entry=entry)
+        else:
+            entity = self._entity("place:" + name.casefold(), PLACE, name, self.tokens[i].start)
+        self._add(i, j, entity)
+
+    def team_pass(self) -> None:
+        """Sports teams: "Shakhtar Donetsk" (a name and a city), "Aberdeen striker Kevin Nisbet" (a name
+        before a player's role), "beat Aberdeen 3-1", "drew 1-1 with Rapid Vienna"."""
+        tokens = self.tokens
+        n = len(tokens)
+        for k in range(n - 1):
+            token = tokens[k]
+            if self.taken[k] or token.cyrillic or not self.is_name_word(k):
+                continue
+            place = self._span_starting(k + 1) if tokens[k + 1].joined else None
+            if (
+                place is not None
+                and place[2].type == PLACE
+                and place[0] == place[1]
+                and place[2].entry is not None
+                and place[2].entry.kind in ("city", "capital")
+                and not (k > 0 and tokens[k].joined and tokens[k - 1].cap and not tokens[k - 1].sentence_start)
+            ):
+                self._drop(place)
+                self._add_team(k, place[1])
+            elif tokens[k + 1].key in _SPORTS_ROLES and tokens[k + 1].joined and not tokens[k + 1].cap:
+                if k + 2 < n and tokens[k + 2].cap and not tokens[k].possessive:
+                    self._add_team(k, k)
+        for match in re.finditer(rf"(?<![\w-]){_SCORE_RE}(?![\w-])", self.text):
+            before = self.token_at(match.start() - 2)
+            after = self.token_at(match.end() + 1)
+            if before is not None and tokens[before].end == match.start() - 1 and self.is_name_word(before):
+                start = before
+                while start > 0 and tokens[start].joined and self.is_name_word(start - 1):
+                    start -= 1
+                self._add_team(start, before)
+            if after is not None and tokens[after].key in ("with", "to", "against") and after + 1 < n:
+                first = after + 1
+                if self.is_name_word(first):
+                    last = first
+                    if (
+                        last + 1 < n
+                        and tokens[last + 1].joined
+                        and tokens[last + 1].cap
+                        and not tokens[last + 1].cyrillic
+                    ):
+                        last += 1
+                        place = self._span_starting(last)
+                        if place is not None and place[2].type == PLACE:
+                            self._drop(place)
+                    if not any(self.taken[first : last + 1]):
+                        self._add_team(first, last)
+
+    def _add_team(self, i: int, j: int) -> None:
+        if any(self.taken[i : j + 1]) or self.tokens[i].key in _TITLE_WORDS:
+            return
+        name = self.surface(i, j)
+        if self.tokens[j].possessive:
+            name = _strip_possessive(name)
+        entity = self._entity("org:" + name.casefold(), ORGANIZATION, name, self.tokens[i].start)
+        self._add(i, j, entity)
+
+    def described_org_pass(self) -> None:
+        """Names an organization word describes: "Risoil, a grain terminal operator", "the charity Save the
+        Children", "the European Solidarity faction", "Kyiv's water utility, Kyivvodokanal,"."""
+        tokens = self.tokens
+        n = len(tokens)
+        k = 0
+        while k < n:
+            if self.taken[k] or tokens[k].cyrillic or not tokens[k].cap or not self._org_name_word(k):
+                k += 1
+                continue
+            last = k
+            while last + 1 < n and tokens[last + 1].joined and self._org_name_word(last + 1) and last - k < 3:
+                last += 1
+                if tokens[last].possessive:
+                    break
+            if tokens[k].sentence_start and last == k and k + 1 < n and not tokens[k + 1].cap:
+                # One capitalized word opening a sentence is usually no name at all.
+                if not self._described_as_org(k, last):
+                    k = last + 1
+                    continue
+            if self._described_as_org(k, last):
+                self._add_team(k, last)
+            k = last + 1
+
+    def _org_name_word(self, k: int) -> bool:
+        token = self.tokens[k]
+        if self.taken[k] or token.cyrillic or not token.cap:
+            return False
+        key = token.key
+        return key not in self.gz.stopwords_en and key not in _TITLE_WORDS and (key,) not in self.gz.demonyms
+
+    def _described_as_org(self, first: int, last: int) -> bool:
+        tokens = self.tokens
+        n = len(tokens)
+        # After: ", a/the/its ... <describer>" within six words; or " <kind>" right after.
+        m = last + 1
+        if m < n and self.text[tokens[last].end : tokens[m].start] == ", ":
+            for k in range(m, min(m + 7, n)):
+                if k > m and not tokens[k].joined:
+                    break
+                if tokens[k].key in _TITLE_WORDS and not tokens[k].cap and tokens[k].key not in _ORG_DESCRIBERS:
+                    return False  # "Petro Savchuk, a spokesperson for the agency": a person
+                if tokens[k].key in _APPOSITION_STOPS:
+                    break
+                if tokens[k].key in _ORG_DESCRIBERS and not tokens[k].cap:
+                    return True
+                if tokens[k].cap and k > m and not tokens[k].possessive and (tokens[k].key,) not in self.gz.demonyms:
+                    if self._span_starting(k) is None:
+                        break
+        elif first > 0 and tokens[first - 1].key == "the" and tokens[first].joined:
+            # "the European Solidarity faction", "the Unbroken rehabilitation center" (never "an Islamist
+            # movement": a name takes the definite article).
+            if m < n and tokens[m].joined and tokens[m].key in _ORG_KINDS_AFTER and not tokens[m].cap:
+                return True
+            if m + 1 < n and tokens[m].joined and not tokens[m].cap and tokens[m + 1].joined:
+                kind = tokens[m + 1]
+                if kind.key in _ORG_KINDS_AFTER and not kind.cap and tokens[m].key not in ("of", "and"):
+                    return tokens[m].key not in self.gz.stopwords_en
+        # Before: "the company X", "the public broadcaster X", "water utility, X,".
+        p = first - 1
+        if p >= 0 and tokens[first].joined and tokens[p].key in _ORG_DESCRIBERS and not tokens[p].cap:
+            return True
+        if p >= 0 and tokens[p].key in _ORG_DESCRIBERS and not tokens[p].cap:
+            gap = self.text[tokens[p].end : tokens[first].start]
+            after = self.text[tokens[last].end : tokens[last].end + 1] if last < n else ""
+            return gap == ", " and after == ","
+        return False
+
+    def acronym_pass(self) -> None:
+        """Abbreviations are organizations unless the gazetteer says otherwise: "DTEK", "ICU", "ДСНС",
+        "Одеської ОВА" (with the region adjective before it, in the nominative)."""
+        tokens = self.tokens
+        n = len(tokens)
+        for k in range(n):
+            token = tokens[k]
+            if self.taken[k] or not token.acronym or len(token.key) < 2 or "." in token.text:
+                continue
+            if token.key in _NOT_ORG_ACRONYMS or not token.key.isalpha():
+                continue
+            # "IRIS-T", "OSB-плитами": part of a hyphenated word, not a body's name.
+            if (k > 0 and self.text[tokens[k - 1].end : token.start] == "-") or (
+                k + 1 < n and self.text[token.end : tokens[k + 1].start] == "-"
+            ):
+                continue
+            start = k
+            name = token.text
+            if (
+                token.cyrillic
+                and k > 0
+                and token.joined
+                and not self.taken[k - 1]
+                and tokens[k - 1].cap
+                and tokens[k - 1].cyrillic
+                and entities_uk.adjective_before_acronym(tokens[k - 1].text)
+            ):
+                start = k - 1
+                name = f"{entities_uk.adjective_nominative(tokens[k - 1].text)} {token.text}"
+            entity = self._entity("org:" + name.casefold(), ORGANIZATION, name, tokens[start].start)
+            self._add(start, k, entity)
+
+    def repeated_surname_pass(self) -> None:
+        """Two or three name words whose last word appears alone elsewhere: "Oksana Levchenko ... Levchenko
+        pointed". Organizations do not repeat their last word alone; people's surnames do."""
+        tokens = self.tokens
+        n = len(tokens)
+        alone: dict[str, int] = {}
+        for k, token in enumerate(tokens):
+            if token.cap and not self.taken[k] and not token.cyrillic:
+                alone[token.key] = alone.get(token.key, 0) + 1
+        k = 0
+        while k < n:
+            if tokens[k].cyrillic or not self.is_name_word(k):
+                k += 1
+                continue
+            last = self._name_run(k, limit=3)
+            if last > k and not tokens[last].possessive and alone.get(tokens[last].key, 0) >= 2:
+                if all(tokens[m].key not in _ORG_HEADS for m in range(k, last + 1)):
+                    self._add_person(k, last)
+            k = max(last, k) + 1
+
+    def fold_acronyms(self) -> None:
+        """An abbreviation is the organization it abbreviates when the text names that one too:
+        "EBRD" → "European Bank for Reconstruction and Development", "ЄБРР", "ДСНС"."""
+        orgs = [e for e in self.by_ident.values() if e.type == ORGANIZATION and e.mentions and " " in e.name]
+        if not orgs:
+            return
+        for span in list(self.spans):
+            i, j, entity = span
+            if entity.type != ORGANIZATION or i != j or not self.tokens[i].acronym:
+                continue
+            letters = self.tokens[i].key.upper()
+            target = next((o for o in orgs if o is not entity and _abbreviates(letters, o.name)), None)
+            if target is not None:
+                self._drop(span)
+                self._add(i, j, target)
+
+    def fold_org_words(self) -> None:
+        """A team or company named in full once and then by its first word: "Shakhtar Donetsk" … "Shakhtar"."""
+        firsts: dict[str, FoundEntity] = {}
+        for entity in self.by_ident.values():
+            if entity.type == ORGANIZATION and entity.mentions and entity.entry is None and " " in entity.name:
+                firsts.setdefault(entity.name.split()[0].casefold(), entity)
+        if not firsts:
+            return
+        for k, token in enumerate(self.tokens):
+            if self.taken[k] or not token.cap or token.cyrillic:
+                continue
+            target = firsts.get(token.key)
+            if target is not None and not (
+                k + 1 < len(self.tokens) and self.tokens[k + 1].joined and self.tokens[k + 1].cap
+            ):
+                self._add(k, k, target)
+
     # -- folding -----------------------------------------------------------------------------------
     def fold_people(self) -> None:
         """A surname alone is the person named in full elsewhere in the text."""
@@ -775,18 +1163,15 @@ class _Extractor:
         return EntityIndex(language=self.language, entities=entities, mentions=mentions)
 
     def _nominative_form(self, entity: FoundEntity) -> str:
-        """Of the forms a Ukrainian name took in the text, the one that looks least inflected."""
+        """The person's name in the nominative, from the fullest form the text gives (morphology decides)."""
         forms = [self.surface(i, j) for i, j, e in self.spans if e is entity]
-        forms = [f for f in forms if len(f.split()) == max(len(x.split()) for x in forms)]
-
-        def oblique(form: str) -> float:
-            # Case endings count 1; "-а"/"-я" only half, since feminine names end so in the nominative.
-            return sum(
-                1.0 if word.endswith(_OBLIQUE_UK) else 0.5 if word.endswith(("а", "я")) else 0.0
-                for word in form.split()
-            )
-
-        return min(forms, key=oblique) if forms else entity.name
+        if not forms:
+            return entity.name
+        longest = max(len(f.split()) for f in forms)
+        form = next(f for f in forms if len(f.split()) == longest)
+        if not _CYRILLIC_RE.search(form):
+            return form
+        return entities_uk.person_name(form.split())
 
 
 def _strip_possessive(word: str) -> str:
@@ -794,6 +1179,26 @@ def _strip_possessive(word: str) -> str:
         if word.endswith(suffix):
             return word[: -len(suffix)]
     return word
+
+
+def _abbreviates(letters: str, name: str) -> bool:
+    """Do ``letters`` abbreviate ``name``? The first word's initial, then initials of later significant
+    words in order, some skipped: "NABU" ↔ "National Anti-Corruption Bureau of Ukraine", "ДСНС" ↔
+    "Державна служба України з надзвичайних ситуацій"."""
+    initials = [w[0].upper() for w in re.split(r"[\s-]+", name) if w and w.casefold() not in _ABBREVIATION_SKIP]
+    if len(letters) < 2 or not initials or initials[0] != letters[0] or len(letters) > len(initials):
+        return False
+    position = 1
+    for letter in letters[1:]:
+        while position < len(initials) and initials[position] != letter:
+            position += 1
+        if position >= len(initials):
+            return False
+        position += 1
+    return True
+
+
+_ABBREVIATION_SKIP = frozenset({"of", "for", "and", "the", "on", "in", "та", "і", "й", "з", "у", "в", "імені", "&"})
 
 
 def _valid_name(name: str, gz: Gazetteer) -> bool:
@@ -813,17 +1218,30 @@ def find_entities(text: str, language: str = "en", *, detector: EntityDetector |
     display = "uk" if language.split("-", maxsplit=1)[0].lower() == "uk" else "en"
     run = _Extractor(text, display, gazetteer())
     run.gazetteer_pass()
+    cyrillic = display == "uk" or _CYRILLIC_RE.search(text) is not None
+    if cyrillic:
+        entities_uk.place_pass(run)
+        entities_uk.org_pass(run)
+        entities_uk.quoted_org_pass(run)
+        entities_uk.name_pass(run)
+    run.region_list_pass()
+    run.team_pass()
     run.qualify_generic()
     run.title_pass()
     run.org_pass()
+    run.described_org_pass()
     run.place_pass()
     run.speech_pass()
     run.apposition_pass()
     run.byline_pass()
+    run.acronym_pass()
+    run.repeated_surname_pass()
     if detector is not None:
         run.detector_pass(detector.detect(text, display))
     run.fold_people()
     run.fold_orgs()
+    run.fold_acronyms()
+    run.fold_org_words()
     return run.finish()
 
 
