@@ -174,14 +174,16 @@ _ORG_DESCRIBERS = word_set(
     """company firm operator manufacturer charity group bank broadcaster agency utility insurer producer
     retailer carrier airline platform outlet newspaper magazine channel club band party organisation
     organization foundation fund association union brigade holding conglomerate giant startup developer
-    maker exporter importer trader chain network publisher newsroom ngo watchdog"""
+    maker exporter importer trader chain network publisher newsroom ngo watchdog center centre museum gallery
+    theatre theater university institute school hospital clinic"""
 )
 _APPOSITION_STOPS = word_set("of for at on in with from by to who which that said says")
 _SPORTS_ROLES = word_set("coach manager striker forward midfielder defender goalkeeper winger captain skipper player")
 _REGION_PLURALS = {"oblasts": "Oblast", "regions": "region", "districts": "district"}
 _NOT_ORG_ACRONYMS = word_set(
     """TV OK AM PM GDP VAT CEO MP MPS II III IV VI VII VIII IX XI XII PR IT AI ID DNA HIV FM GMT UTC USD EUR UAH
-    CO PDF SUV LGBT LGBTQ COVID PHD SMS GPS LNG LPG UAV EV ВВП ПДВ ІТ ЗМІ ТОВ ПАТ АТ ФОП ТЦК"""
+    CO PDF SUV LGBT LGBTQ COVID PHD SMS GPS LNG LPG UAV EV ВВП ПДВ ІТ ЗМІ ТОВ ПАТ АТ ФОП ТЦК ППО ПВО БПЛА РЕБ
+    ЗРК ЛЕП ТЕС ТЕЦ АЕС ГЕС СЕС ВПО ОСББ ДТП КАБ"""
 )
 _SCORE_RE = r"\d{1,2}[-–:]\d{1,2}"
 _ORG_CONNECTORS = frozenset({"of", "for"})
@@ -207,6 +209,7 @@ _PLACE_INTROS_UK = word_set(
 )
 _PLACE_WORDS = _PLACE_SUFFIXES | _PLACE_INTROS | _PLACE_INTROS_UK
 _CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+_QUOTED_GAP_RE = re.compile(r"[ «»\u00a0]+")
 
 
 class DetectedEntity(NamedTuple):
@@ -321,12 +324,17 @@ class _Extractor:
     def _drop(self, span: tuple[int, int, FoundEntity]) -> None:
         self.spans.remove(span)
         span[2].mentions -= 1
+        for k in range(span[0], span[1] + 1):
+            self.taken[k] = False
 
     def _span_starting(self, i: int) -> tuple[int, int, FoundEntity] | None:
         return next((s for s in self.spans if s[0] == i), None)
 
     def _span_ending(self, j: int) -> tuple[int, int, FoundEntity] | None:
         return next((s for s in self.spans if s[1] == j), None)
+
+    def _gap(self, k: int) -> str:
+        return self.text[self.tokens[k - 1].end : self.tokens[k].start] if k > 0 else ""
 
     def surface(self, i: int, j: int) -> str:
         return self.text[self.tokens[i].start : self.tokens[j].end]
@@ -505,20 +513,23 @@ class _Extractor:
     def _uk_title_end(self, i: int) -> int | None:
         word = self.tokens[i].key
         if word in _TITLE_WORDS_UK or word.startswith(_TITLE_PREFIXES_UK):
-            return i
+            return None if entities_uk.only_plural(self.tokens[i].text) else i
         return None
 
     def _uk_skip_to_name(self, k: int) -> int | None:
         """Skip the role's complement ("закордонних справ", a country) to where the name starts."""
         tokens = self.tokens
         skipped = 0
-        while k < len(tokens) and tokens[k].joined:
+        while k < len(tokens) and (tokens[k].joined or _QUOTED_GAP_RE.fullmatch(self._gap(k))):
             if self.is_name_word(k):
+                following = self._span_starting(k + 1) if k + 1 < len(tokens) and tokens[k + 1].joined else None
+                if following is not None and following[2].type == PERSON:
+                    return None  # "голова правління Ощадбанку Юрій Кац": the name is already there
                 return k
             if self.taken[k] or not tokens[k].cap:
                 skipped += 1
-                if skipped > _SKIPPABLE_UK:
-                    return None
+                if skipped > _SKIPPABLE_UK or not (self.taken[k] or entities_uk.can_be_genitive(tokens[k].text)):
+                    return None  # "депутати врахують зауваження Головного ...": a verb ends the role
                 k += 1
                 continue
             return None
@@ -756,6 +767,10 @@ class _Extractor:
         if m >= len(tokens):
             return False
         gap = self.text[tokens[last].end : tokens[m].start]
+        if gap == ", " and tokens[m].key == "co" and m + 1 < len(tokens):
+            m += 1  # "co-chair of"
+        if gap == ", " and tokens[m].key in _TITLE_WORDS and not tokens[m].cap:
+            return True
         if gap == ", " and tokens[m].key in ("a", "an", "the"):
             m += 1
         elif gap == " " and tokens[m].key in ("is", "was") and m + 1 < len(tokens):
@@ -812,20 +827,24 @@ class _Extractor:
             self._add(i, j, entity)
 
     def _foreign_surname(self, i: int, j: int, entry: GazEntry) -> bool:
-        """A known person's surname alone that is part of another name here: "Mykola Matviyenko" is not
-        Valentina Matviyenko, and "Георгієві" (a dative given name) is not "Георгієва"."""
-        if entry.type != PERSON or i != j:
-            return False
+        """A one-word match that means something else here. "Mykola Matviyenko" is not Valentina
+        Matviyenko; "Георгієві" (a dative given name) is not "Георгієва"; "Микола" is not "Миколаїв" and
+        "Європейського" is not "Європа": morphology must let the word be a form of the entry's name."""
         tokens = self.tokens
-        before = i > 0 and tokens[i].joined and tokens[i - 1].cap and self.is_name_word(i - 1)
-        before = (before and not tokens[i - 1].sentence_start) or (before and i > 1 and tokens[i - 1].cap)
-        after = i + 1 < len(tokens) and tokens[i + 1].joined and self.is_name_word(i + 1)
+        if i != j:
+            return tokens[j].cyrillic and entry.type != PERSON and entities_uk.only_adjective(tokens[j].text)
         if tokens[i].cyrillic:
-            surname = entry.name("uk").split()[-1]
-            if not entities_uk.is_surname_form(tokens[i].text, surname):
-                return True
-            return bool(after and morphology.is_given_name(tokens[i].text))
-        return bool(before)
+            if tokens[i].acronym:
+                return False
+            after = i + 1 < len(tokens) and tokens[i + 1].joined and self.is_name_word(i + 1)
+            if after and morphology.is_given_name(tokens[i].text):
+                return True  # "Георгієві Тихому", "Микола Калашник": a given name opens a full name
+            if entry.type == PERSON:
+                return not entities_uk.is_surname_form(tokens[i].text, entry.name("uk").split()[-1])
+            return entities_uk.only_adjective(tokens[i].text)  # "Європейського" is not "Європа"
+        if entry.type != PERSON:
+            return False
+        return i > 0 and tokens[i].joined and tokens[i - 1].cap and self.is_name_word(i - 1)
 
     def token_at(self, offset: int) -> int | None:
         """The index of the token that covers character ``offset``, or None."""
@@ -990,11 +1009,18 @@ class _Extractor:
                     return False  # "Petro Savchuk, a spokesperson for the agency": a person
                 if tokens[k].key in _APPOSITION_STOPS:
                     break
-                if tokens[k].key in _ORG_DESCRIBERS and not tokens[k].cap:
-                    return True
-                if tokens[k].cap and k > m and not tokens[k].possessive and (tokens[k].key,) not in self.gz.demonyms:
-                    if self._span_starting(k) is None:
-                        break
+                if tokens[k].key in _ORG_DESCRIBERS and not tokens[k].cap and not tokens[k].possessive:
+                    # "near Izmail, the bank said": a describer that is a clause's subject describes nothing.
+                    following = tokens[k + 1] if k + 1 < n else None
+                    return following is None or following.key not in _SPEECH_VERBS_EN
+                if (
+                    tokens[k].cap
+                    and k > m
+                    and not tokens[k].possessive
+                    and (tokens[k].key,) not in self.gz.demonyms
+                    and self._span_starting(k) is None
+                ):
+                    break
         elif first > 0 and tokens[first - 1].key == "the" and tokens[first].joined:
             # "the European Solidarity faction", "the Unbroken rehabilitation center" (never "an Islamist
             # movement": a name takes the definite article).
@@ -1025,6 +1051,10 @@ class _Extractor:
                 continue
             if token.key in _NOT_ORG_ACRONYMS or not token.key.isalpha():
                 continue
+            following = tokens[k + 1] if k + 1 < n else None
+            if following is not None and following.joined and following.cap and not following.acronym:
+                if not token.cyrillic and not following.cyrillic:
+                    continue  # "HALO Trust", "DTEK Renewables": the start of a longer name
             # "IRIS-T", "OSB-плитами": part of a hyphenated word, not a body's name.
             if (k > 0 and self.text[tokens[k - 1].end : token.start] == "-") or (
                 k + 1 < n and self.text[token.end : tokens[k + 1].start] == "-"
@@ -1053,15 +1083,18 @@ class _Extractor:
         n = len(tokens)
         alone: dict[str, int] = {}
         for k, token in enumerate(tokens):
-            if token.cap and not self.taken[k] and not token.cyrillic:
-                alone[token.key] = alone.get(token.key, 0) + 1
+            if not token.cap or token.cyrillic:
+                continue
+            joined_before = k > 0 and token.joined and tokens[k - 1].cap
+            joined_after = k + 1 < n and tokens[k + 1].joined and tokens[k + 1].cap
+            alone[token.key] = alone.get(token.key, 0) + (0 if joined_before or joined_after else 1)
         k = 0
         while k < n:
             if tokens[k].cyrillic or not self.is_name_word(k):
                 k += 1
                 continue
             last = self._name_run(k, limit=3)
-            if last > k and not tokens[last].possessive and alone.get(tokens[last].key, 0) >= 2:
+            if last > k and not tokens[last].possessive and alone.get(tokens[last].key, 0) >= 1:
                 if all(tokens[m].key not in _ORG_HEADS for m in range(k, last + 1)):
                     self._add_person(k, last)
             k = max(last, k) + 1
@@ -1113,6 +1146,21 @@ class _Extractor:
         def person_with_surname(token: Token) -> FoundEntity | None:
             return next((by_surname[k] for k in token.keys if k in by_surname), None)
 
+        # A known person's surname alone, when the text names someone else with that surname in full
+        # ("captain Mykola Matviyenko ... Matviyenko said"), is that someone.
+        local: dict[str, FoundEntity] = {}
+        for entity in self.by_ident.values():
+            if entity.type == PERSON and entity.entry is None and entity.surname_keys and entity.mentions:
+                for key in entity.surname_keys:
+                    local.setdefault(key, entity)
+        for span in list(self.spans):
+            i, j, entity = span
+            if entity.type == PERSON and i == j and entity.entry is not None and local:
+                full = [s for s in self.spans if s[2] is entity and s[1] > s[0]]
+                target = next((local[k] for k in self.tokens[i].keys if k in local), None)
+                if not full and target is not None:
+                    self._drop(span)
+                    self._add(i, j, target)
         for span in list(self.spans):
             i, j, entity = span
             if entity.type != PERSON or i != j or entity.surname_keys or entity.entry is not None:
@@ -1147,7 +1195,9 @@ class _Extractor:
             if not candidates:
                 continue
             earlier = [e for pos, e in candidates if pos < i]
-            target = earlier[-1] if earlier else candidates[0][1]
+            if not earlier:
+                continue  # a short form refers back; before the qualified one it is another body
+            target = earlier[-1]
             self._drop(span)
             self._add(i, j, target)
 
@@ -1157,7 +1207,14 @@ class _Extractor:
         for entity in entities:
             if entity.entry is None and entity.type == PERSON and self.language == "uk":
                 entity.name = self._nominative_form(entity)
-        entities = [e for e in entities if e.entry is not None or _valid_name(e.name, self.gz)]
+        entities = [
+            e
+            for e in entities
+            if e.entry is not None
+            # A body or place read by morphology may start with a word that is also common ("Головне").
+            or (e.type != PERSON and _CYRILLIC_RE.search(e.name) is not None and e.name[:1].isupper())
+            or _valid_name(e.name, self.gz)
+        ]
         keep = {id(e) for e in entities}
         mentions = [Mention(self.tokens[i].start, self.tokens[j].end, e) for i, j, e in self.spans if id(e) in keep]
         return EntityIndex(language=self.language, entities=entities, mentions=mentions)
@@ -1204,7 +1261,7 @@ _ABBREVIATION_SKIP = frozenset({"of", "for", "and", "the", "on", "in", "та", "
 def _valid_name(name: str, gz: Gazetteer) -> bool:
     """Reject fragments: a name is 1-7 words, has letters, and neither starts nor ends with a common word."""
     words = name.split()
-    if not words or len(words) > 7 or len(name) < 2 or any(ch.isdigit() for ch in name):
+    if not words or len(words) > 10 or len(name) < 2 or any(ch.isdigit() for ch in name):
         return False
     for word in (words[0], words[-1]):
         folded = _strip_possessive(word).casefold().strip(".,")
@@ -1224,8 +1281,11 @@ def find_entities(text: str, language: str = "en", *, detector: EntityDetector |
         entities_uk.org_pass(run)
         entities_uk.quoted_org_pass(run)
         entities_uk.name_pass(run)
+        if display == "uk":
+            entities_uk.latin_name_pass(run)
     run.region_list_pass()
     run.team_pass()
+    run.acronym_pass()
     run.qualify_generic()
     run.title_pass()
     run.org_pass()
@@ -1234,7 +1294,6 @@ def find_entities(text: str, language: str = "en", *, detector: EntityDetector |
     run.speech_pass()
     run.apposition_pass()
     run.byline_pass()
-    run.acronym_pass()
     run.repeated_surname_pass()
     if detector is not None:
         run.detector_pass(detector.detect(text, display))

@@ -36,7 +36,7 @@ ORG_HEADS = word_set(
     угруповання сили гвардія палата секретаріат група організація комітет кабінет офіс школа співтовариство
     союз поліція митниця об'єднання корпорація концерн холдинг федерація ліга клуб департамент інспекція
     казначейство консерваторія коледж ліцей гімназія музей бібліотека філармонія видавництво телеканал
-    радіо інспекторат університет-центр політехніка трибунал командування"""
+    радіо інспекторат політехніка трибунал командування сила"""
 )
 # Words before a quoted name that make it an organization, and words that make it a title or an event.
 ORG_DESCRIPTORS = word_set(
@@ -55,12 +55,21 @@ _SETTLEMENT_INTROS = word_set("село селище місто смт хуті�
 _CONNECTORS = word_set("та і й")
 _QUOTED_RE = re.compile(r"«([^«»\n]{2,60})»")
 _MAX_COMPLEMENT = 7
+_BODY_ENDINGS = ("банк", "енерго", "пошта", "телеком", "нафта", "газ")
 _GIVEN_NAME_RUN = 4  # a given name and up to three more name words (patronymic, surname, "фон дер Ляєн")
 _NAME_PARTICLES = frozenset({"фон", "дер", "де", "ван", "да", "ді", "ле", "ла", "дю", "бін", "аль"})
 
 
 def _noun_heads(word: str) -> bool:
-    return bool(morphology.lemmas(word) & ORG_HEADS)
+    """Is ``word`` an organization noun? "служби", "Прем'єр-ліги" (by its last part), "Ощадбанку"."""
+    return any(
+        lemma in ORG_HEADS or lemma.rsplit("-", 1)[-1] in ORG_HEADS for lemma in morphology.lemmas(word)
+    )
+
+
+def _compound_body(word: str) -> bool:
+    """One word that names a company by its make-up: "Ощадбанк", "Центренерго", "Укрпошта"."""
+    return any(lemma.endswith(_BODY_ENDINGS) and lemma not in _BODY_ENDINGS for lemma in morphology.lemmas(word))
 
 
 def _is_adjective(word: str) -> bool:
@@ -69,6 +78,21 @@ def _is_adjective(word: str) -> bool:
 
 def _can_be_genitive(word: str) -> bool:
     return any(r.case == "gent" or r.fixed for r in morphology.readings(word))
+
+
+can_be_genitive = _can_be_genitive
+
+
+def only_adjective(word: str) -> bool:
+    """A dictionary adjective and nothing else: "Європейського", "Івано-Франківського"."""
+    readings = morphology.readings(word)
+    return bool(readings) and all(r.pos in ("ADJF", "PRTF") and r.known for r in readings)
+
+
+def only_plural(word: str) -> bool:
+    """Only plural readings: "депутати" names many people, not a title before one name."""
+    readings = [r for r in morphology.readings(word) if r.pos == "NOUN"]
+    return bool(readings) and all(r.number == "plur" for r in readings)
 
 
 def _lemma_set(word: str, pos: tuple[str, ...] = ("NOUN",)) -> frozenset[str]:
@@ -172,16 +196,46 @@ def org_pass(run: _Extractor) -> None:
     i = 0
     while i < n:
         token = tokens[i]
-        if run.taken[i] or not token.cyrillic or not token.cap or token.acronym or token.key in run.gz.stopwords_uk:
+        if not token.cyrillic or not token.cap or token.acronym or token.key in run.gz.stopwords_uk:
+            i += 1
+            continue
+        if run.taken[i] and not _yields_to_body(run, i):
             i += 1
             continue
         found = _org_at(run, i)
         if found is None:
+            if not run.taken[i] and _compound_body(token.text) and not morphology.is_given_name(token.text):
+                _add_org(run, i, i, i)
             i += 1
             continue
         head, end = found
+        if morphology.lemmas(tokens[head].text) & ORG_DESCRIPTORS and _named_after(run, head, end):
+            # "найбільша приватна енергетична компанія ДТЕК": the body is the name, not its description.
+            i = end + 1
+            continue
+        _release(run, i, end)
         _add_org(run, i, head, end)
         i = end + 1
+
+
+def _yields_to_body(run: _Extractor, k: int) -> bool:
+    """A one-word gazetteer match ("Рада", "Європа") that a longer body's name here contains."""
+    span = run._span_starting(k)
+    return span is not None and span[0] == span[1] and span[2].type in (ORGANIZATION, PLACE)
+
+
+def _release(run: _Extractor, start: int, end: int) -> None:
+    """Drop one-word gazetteer matches inside a body's name: "Рада ЄС", "Служба безпеки України"."""
+    for span in list(run.spans):
+        if start <= span[0] and span[1] <= end:
+            run._drop(span)
+            for k in range(span[0], span[1] + 1):
+                run.taken[k] = False
+
+
+def _named_after(run: _Extractor, head: int, end: int) -> bool:
+    tokens = run.tokens
+    return end == head + 1 and (tokens[end].acronym or not tokens[end].cyrillic)
 
 
 def _org_at(run: _Extractor, start: int) -> tuple[int, int] | None:
@@ -189,7 +243,12 @@ def _org_at(run: _Extractor, start: int) -> tuple[int, int] | None:
     tokens = run.tokens
     n = len(tokens)
     k = start
-    while k < n and k - start < 5 and (k == start or tokens[k].joined) and not run.taken[k]:
+    while k < n and k - start < 7 and (k == start or tokens[k].joined):
+        if k > start and run.taken[k]:
+            return None
+        if run.text[tokens[k].end : tokens[k].end + 1] == "-" and k + 1 < n and tokens[k + 1].joined:
+            k += 1  # "науково-експертного", "Прем'єр-ліги": the last part decides
+            continue
         text = tokens[k].text
         if tokens[k].cyrillic and _noun_heads(text):
             break
@@ -198,13 +257,18 @@ def _org_at(run: _Extractor, start: int) -> tuple[int, int] | None:
         k += 1
     else:
         return None
-    if k >= n or run.taken[k] or not tokens[k].cyrillic or not _noun_heads(tokens[k].text):
+    if k >= n or (k > start and run.taken[k]) or not tokens[k].cyrillic or not _noun_heads(tokens[k].text):
         return None
     head = k
     end = _complement_end(run, head)
     if end == head and head == start:
         return None  # a bare "Суд" or "Центр" names nothing in particular
     return head, end
+
+
+def _free_or_small(run: _Extractor, k: int) -> bool:
+    """Free, or a one-word gazetteer match a body's name may contain ("України", "ЄС")."""
+    return not run.taken[k] or _yields_to_body(run, k)
 
 
 def _complement_end(run: _Extractor, head: int) -> int:
@@ -214,11 +278,27 @@ def _complement_end(run: _Extractor, head: int) -> int:
     end = head
     k = head + 1
     count = 0
-    while k < n and count < _MAX_COMPLEMENT and tokens[k].joined and not run.taken[k]:
+    topics = False  # inside "з питань ...", where "з" + any case may follow
+    while k < n and count < _MAX_COMPLEMENT and tokens[k].joined:
         token = tokens[k]
+        if run.taken[k]:
+            span = run._span_starting(k)
+            if span is None or span[2].type not in (ORGANIZATION, PLACE) or not _can_be_genitive(token.text):
+                break
+            end = k = span[1]  # "Рада Європейського Союзу", "Служби безпеки України"
+            k += 1
+            count += 1
+            continue
         if token.key == "імені":
             m = k + 1
-            while m < n and m - k <= 3 and tokens[m].joined and tokens[m].cap and not run.taken[m]:
+            while (
+                m < n
+                and m - k <= 3
+                and tokens[m].joined
+                and tokens[m].cap
+                and not run.taken[m]
+                and _can_be_genitive(tokens[m].text)
+            ):
                 m += 1
             if m == k + 1:
                 break
@@ -234,20 +314,27 @@ def _complement_end(run: _Extractor, head: int) -> int:
                 and not run.taken[nxt]
                 and (
                     tokens[nxt].key == "питань"
+                    or (token.key == "з" and topics)
                     or (token.key == "з" and _is_adjective(tokens[nxt].text) and _can_be_genitive(tokens[nxt].text))
                     or (token.key != "з" and _can_be_genitive(tokens[nxt].text))
                 )
             ):
+                topics = topics or tokens[nxt].key == "питань"
                 k += 1
                 count += 1
                 continue
             break
+        if run.text[token.end : token.end + 1] == "-" and k + 1 < n and tokens[k + 1].joined:
+            k += 1  # "трансплант-координації": the compound's last part carries the case
+            continue
         if token.acronym and token.cyrillic:
             end = k
         elif not token.cyrillic:
             break
         elif token.cap and morphology.is_given_name(token.text) and k + 1 < n and tokens[k + 1].cap:
             break  # a person's name follows the body: "НБУ Андрій Пишний"
+        elif topics and not token.cap and not _is_verb_only(token.text):
+            end = k
         elif _can_be_genitive(token.text) and not _is_verb_only(token.text):
             end = k
         else:
@@ -299,37 +386,72 @@ def _rejoin(run: _Extractor, start: int, end: int, words: tuple[str, ...] | list
 
 
 def quoted_org_pass(run: _Extractor) -> None:
-    """«Names» after an organization word, or quoted more than once and never as a title of a work."""
+    """«Names» that are not titles of works: after an organization word, quoted more than once, or in
+    copy that quotes its organizations' names anyway ("«Шахтар»", "фракція «Батьківщина»")."""
     text = run.text
-    by_name: dict[str, list[tuple[int, int, str]]] = {}
+    by_name: dict[str, list[tuple[int, int]]] = {}
     titles: set[str] = set()
+    described: set[str] = set()
     for match in _QUOTED_RE.finditer(text):
         inner = match.group(1).strip()
         words = inner.split()
         if not words or len(words) > 4 or not words[0][:1].isupper() or not _cyrillic(inner):
             continue
+        if any(_is_verb_only(w.strip(",.!?")) for w in words[1:]) and len(words) > 2:
+            continue  # a short sentence, not a name
         key = _quoted_key(words)
         before = text[max(0, match.start() - 40) : match.start()].split()[-3:]
-        before_lemmas = set().union(*(_lemma_set(w.strip(",.:;—")) for w in before)) if before else set()
-        if before_lemmas & WORK_DESCRIPTORS:
+        before_lemmas: set[str] = set()
+        for word in before:
+            before_lemmas |= _lemma_set(word.strip(",.:;—«»"))
+        org_word = bool(before) and bool(_lemma_set(before[-1].strip(",.:;—«»"), ("NOUN",)) & ORG_DESCRIPTORS)
+        if before_lemmas & WORK_DESCRIPTORS and not org_word:
             titles.add(key)
             continue
-        described = bool(_lemma_set(before[-1].strip(",.:;—")) & ORG_DESCRIPTORS) if before else False
-        by_name.setdefault(key, []).append((match.start(1), match.end(1), "org" if described else ""))
+        if org_word:
+            described.add(key)
+        by_name.setdefault(key, []).append((match.start(1), match.end(1)))
+    style = bool(described) or any(len(places) > 1 for places in by_name.values())
     for key, places in by_name.items():
-        if key in titles:
+        if key in titles or not (key in described or len(places) > 1 or style):
             continue
-        if not any(kind == "org" for *_, kind in places) and len(places) < 2:
-            continue
-        for start, end, _kind in places:
+        for start, end in places:
             first = run.token_at(start)
             last = run.token_at(end - 1)
-            if first is None or last is None or any(run.taken[first : last + 1]):
+            if first is None or last is None:
                 continue
+            if any(run.taken[first : last + 1]):
+                if not all(_yields_to_body(run, k) for k in range(first, last + 1) if run.taken[k]):
+                    continue
+                _release(run, first, last)
             words = [t.text for t in run.tokens[first : last + 1]]
             name = _quoted_name(words)
             entity = run._entity("org:" + key, ORGANIZATION, name, run.tokens[first].start)
             run._add(first, last, entity)
+
+
+def latin_name_pass(run: _Extractor) -> None:
+    """Latin-script names in Ukrainian copy are brands and bodies: "Equinor", "SpaceX", "Prozorro"."""
+    tokens = run.tokens
+    n = len(tokens)
+    k = 0
+    while k < n:
+        token = tokens[k]
+        if run.taken[k] or token.cyrillic or not token.cap or token.key.isdigit():
+            k += 1
+            continue
+        last = k
+        while last + 1 < n and tokens[last + 1].joined and not tokens[last + 1].cyrillic and tokens[last + 1].cap:
+            if run.taken[last + 1]:
+                break
+            last += 1
+        if run.text[token.start - 1 : token.start] == "-" or run.text[tokens[last].end : tokens[last].end + 1] == "-":
+            k = last + 1
+            continue
+        name = run.surface(k, last)
+        entity = run._entity("org:" + name.casefold(), ORGANIZATION, name, token.start)
+        run._add(k, last, entity)
+        k = last + 1
 
 
 def _cyrillic(text: str) -> bool:
@@ -344,7 +466,7 @@ def _quoted_name(words: list[str]) -> str:
     if len(words) == 1:
         return morphology.noun_nominative(words[0])
     nouns = [i for i, w in enumerate(words) if morphology.has_reading(w, pos="NOUN")]
-    if nouns and all(_is_adjective(w) for w in words[: nouns[0]]) and nouns[0] > 0:
+    if nouns and all(_is_adjective(w) for w in words[: nouns[0]]):
         return " ".join(morphology.phrase_nominative(words, nouns[0]))
     return " ".join(words)
 
@@ -356,9 +478,16 @@ def place_pass(run: _Extractor) -> None:
     n = len(tokens)
     for k in range(n):
         token = tokens[k]
-        if run.taken[k] or not token.cyrillic or token.cap:
+        if not token.cyrillic or token.cap:
             continue
         nouns = _lemma_set(token.text) & PLACE_NOUNS
+        if run.taken[k]:
+            # "... та Сумська області": the gazetteer took the last oblast; the list before it is still ours.
+            span = run._span_starting(k - 1) if k > 0 else None
+            if nouns and span is not None and span[1] == k and k > 1 and tokens[k - 2].key in _CONNECTORS:
+                for start in _adjective_list(run, k - 2):
+                    _add_region(run, start, next(iter(nouns)), None)
+            continue
         if nouns and k > 0 and tokens[k].joined:
             noun = next(iter(nouns))
             plural = morphology.has_reading(token.text, pos="NOUN") and all(

@@ -166,6 +166,10 @@ def _person_weight(reading: Reading, position: str) -> float:
     return weight
 
 
+def morphology_cases_for_feminine(cases: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    return tuple(dict.fromkeys((*cases, *CASES)))
+
+
 def person_nominative(words: Sequence[str]) -> tuple[str, ...]:
     """A person's name as written (any case) in the nominative: the case and gender all words agree on.
 
@@ -175,6 +179,12 @@ def person_nominative(words: Sequence[str]) -> tuple[str, ...]:
     if not words:
         return ()
     n = len(words)
+    # A name the dictionary does not know ("Арда Туран") that can be read as a nominative stays as written:
+    # guessing an oblique reading from its ending would invent a different name ("Ард").
+    if any(not is_known(w) for w in words) and all(
+        any(r.case == "nomn" or r.fixed for r in readings(w)) or not readings(w) for w in words
+    ):
+        return tuple(words)
     options: list[dict[tuple[str, str], tuple[float, str]]] = []
     for index, word in enumerate(words):
         position = "single" if n == 1 else "first" if index == 0 else "last" if index == n - 1 else "middle"
@@ -185,6 +195,10 @@ def person_nominative(words: Sequence[str]) -> tuple[str, ...]:
             cases = CASES if reading.fixed else (reading.case,)
             genders = (reading.gender,) if reading.gender in ("masc", "femn") else ("masc", "femn")
             weight = _person_weight(reading, position)
+            if position == "last" and reading.case == "nomn" and reading.pos == "NOUN" and reading.gender == "masc":
+                # A consonant-final surname is indeclinable for a woman: "Богдана Кисіль", "Кая Каллас".
+                genders = ("masc", "femn")
+                cases = morphology_cases_for_feminine(cases)
             for case in cases:
                 if case not in _CASE_RANK:
                     continue
@@ -224,7 +238,8 @@ def phrase_nominative(words: Sequence[str], head: int) -> tuple[str, ...]:
                 for r in readings(word)
             ):
                 agree += 1
-        score = agree * 10 - _CASE_RANK[reading.case or "nomn"]
+        # Agreement decides; without adjectives a singular reading is likelier than a plural one.
+        score = agree * 10 - _CASE_RANK[reading.case or "nomn"] - (7 if reading.number == "plur" else 0)
         if best is None or score > best[0]:
             best = (score, reading)
     assert best is not None
