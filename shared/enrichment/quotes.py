@@ -285,10 +285,11 @@ class _Resolver:
         """The quote's own sentence up to the quote, and the sentence before it."""
         start = span.before_start
         floor = max(0, start - _ADJACENT_CHARS)
-        head = self.text[floor:start].rstrip()
-        if len(head) < 2:
+        # The text before the quote's sentence, without the mark that ends the sentence before it.
+        head = self.text[floor:start].rstrip().rstrip("\"”»’'").rstrip(".!?")
+        if not head:
             return start, span.start
-        ends = list(_SENTENCE_END.finditer(head, 0, len(head) - 1))
+        ends = list(_SENTENCE_END.finditer(head))
         return (floor + ends[-1].end() if ends else floor), span.start
 
     def _antecedent(self, span: _Span, gender: str | None) -> str | None:
