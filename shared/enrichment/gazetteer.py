@@ -55,15 +55,33 @@ class GazEntry:
 
 
 class TopicRule:
-    """A taxonomy topic: its names per language and the keywords that signal it."""
+    """A taxonomy topic: its names per language, its IPTC Media Topic, and the words that signal it.
 
-    __slots__ = ("id", "keywords", "min_hits", "names")
+    ``keywords`` are English (word-start prefixes and phrases, see :mod:`shared.enrichment.topics`);
+    ``lemmas`` are Ukrainian dictionary forms, matched in any case or number through morphology.
+    ``parent`` is the general topic a narrower one belongs to (None for the general ones).
+    """
 
-    def __init__(self, *, id: str, names: dict[str, str], min_hits: int, keywords: tuple[str, ...]) -> None:
+    __slots__ = ("code", "id", "keywords", "lemmas", "min_hits", "names", "parent")
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        names: dict[str, str],
+        min_hits: int,
+        keywords: tuple[str, ...],
+        lemmas: tuple[str, ...] = (),
+        code: str | None = None,
+        parent: str | None = None,
+    ) -> None:
         self.id = id
         self.names = names
         self.min_hits = min_hits
         self.keywords = keywords
+        self.lemmas = lemmas
+        self.code = code
+        self.parent = parent
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names["en"]
@@ -82,6 +100,9 @@ class Gazetteer:
                 names={"en": t["en"], "uk": t["uk"]},
                 min_hits=t["min_hits"],
                 keywords=tuple(t["keywords"]),
+                lemmas=tuple(t.get("lemmas", ())),
+                code=t.get("code"),
+                parent=t.get("parent"),
             )
             for t in data["taxonomy"]
         )
