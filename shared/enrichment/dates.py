@@ -28,6 +28,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from shared.models.article import MentionedDate
 
@@ -297,9 +298,7 @@ _DAY_WORDS = {
     "післязавтра": 2,
 }
 _YEAR_WORDS = {"торік": -1, "цьогоріч": 0, "цього року": 0, "этого": 0}
-_RELATIVE_RE = re.compile(
-    "|".join(
-        (
+_RELATIVE_PARTS = (
             r"(?P<dayword>\b(?i:yesterday|today|tonight|tomorrow)\b|(?<![\w'’ʼ])(?i:позавчора|вчора|учора|сьогодні"
             r"|післязавтра|завтра)(?![\w'’ʼ]))",
             r"(?P<morning>\b(?i:this)\s+(?:morning|afternoon|evening)\b|(?<![\w'’ʼ])(?i:вранці|зранку|уранці)"
@@ -321,9 +320,11 @@ _RELATIVE_RE = re.compile(
             rf"(?P<uk_month>(?<![\w'’ʼ])(?P<uk_month_mod>(?i:у|в|з|із|до|на|від|минулого|наступного|цього|у\s+середині"
             rf"|на\s+початку|наприкінці|в\s+кінці|у\s+кінці))\s+(?P<uk_month_m>(?i:{_UK_MONTH_ANY}))(?![\w'’ʼ])"
             rf"(?!\s+\d))",
-        )
-    )
 )
+_RELATIVE_RE = re.compile("|".join(_RELATIVE_PARTS))
+# Each kind of expression on its own, so a window is searched only with the kinds its anchor word can end.
+_KIND_RE = {re.match(r"\(\?P<(\w+)>", part).group(1): re.compile(part) for part in _RELATIVE_PARTS}  # type: ignore[union-attr]
+
 _FUTURE_EN_RE = re.compile(
     r"\b(?:will|won't|shall|'ll|would|is\s+(?:due|expected|set|scheduled|planned|going)|are\s+(?:due|expected|set"
     r"|scheduled|planned|going)|plans?\s+to|planning\s+to|aims?\s+to|intends?\s+to|upcoming|next)\b",
@@ -368,6 +369,7 @@ def _future(text: str, position: int) -> bool:
     return bool(best and best[1])
 
 
+@cache
 def _tense_cue(word: str) -> bool | None:
     """True for a future cue, False for a past one, None for neither."""
     folded = word.casefold().replace("’", "'").replace("ʼ", "'")
@@ -427,10 +429,39 @@ def _month_value(month: int, published: date, future: bool | None, modifier: str
     return f"{year:04d}-{month:02d}"
 
 
+# The words every relative expression ends with. A plain word scan finds them; the full pattern (slow, with
+# its modifiers and look-behinds) then runs only on the few characters before each.
+_ANCHOR_WORDS = frozenset(
+    (
+        *"yesterday today tonight tomorrow morning afternoon evening week month year".split(),
+        *(name.casefold() for name in _EN_MONTH_NAMES.split("|")),
+        *_WEEKDAYS_EN,
+        *(w.replace("’", "'").replace("ʼ", "'") for w in _WEEKDAYS_UK),
+        *"позавчора вчора учора сьогодні післязавтра завтра вранці зранку уранці торік цьогоріч".split(),
+        *_UNIT_UK,
+        *_UK_MONTHS,
+    )
+)
+_ANCHOR_KINDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("yesterday", "today", "tonight", "tomorrow"), ("dayword",)),
+    **dict.fromkeys(("позавчора", "вчора", "учора", "сьогодні", "післязавтра", "завтра"), ("dayword",)),
+    **dict.fromkeys(("morning", "afternoon", "evening", "вранці", "зранку", "уранці"), ("morning",)),
+    **dict.fromkeys(_WEEKDAYS_EN, ("en_wd",)),
+    **dict.fromkeys((w.replace("’", "'").replace("ʼ", "'") for w in _WEEKDAYS_UK), ("uk_wd",)),
+    **dict.fromkeys(("week", "month", "year"), ("en_unit",)),
+    **dict.fromkeys(_UNIT_UK, ("uk_unit",)),
+    **dict.fromkeys(("торік", "цьогоріч"), ("uk_year",)),
+    **dict.fromkeys((name.casefold() for name in _EN_MONTH_NAMES.split("|")), ("en_month",)),
+    **dict.fromkeys(_UK_MONTHS, ("uk_month",)),
+}
+_ANCHOR_BACK = 40  # enough for "in the night to", "у середині", "earlier this"
+_ANCHOR_AHEAD = 12  # room for the look-aheads that tell "on July" from "on July 3"
+
+
 def relative_dates(text: str, published: date) -> list[tuple[int, str, str]]:
     """(position, as written, ISO value) of every relative expression in ``text``."""
     out: list[tuple[int, str, str]] = []
-    for match in _RELATIVE_RE.finditer(text):
+    for match in _relative_matches(text):
         kind = match.lastgroup or ""
         g = match.group
         written = " ".join(match.group().split())
@@ -465,6 +496,47 @@ def relative_dates(text: str, published: date) -> list[tuple[int, str, str]]:
         if value is not None:
             out.append((match.start(), written, value))
     return out
+
+
+def _anchors(text: str) -> list[tuple[int, int, str]]:
+    """(start, end) of the anchor words in ``text``: one ``str.find`` per anchor word (C speed) instead of a
+    Python step per word of the text; each hit must stand as a whole word."""
+    low = text.lower().replace("’", "'").replace("ʼ", "'")
+    if len(low) != len(text):  # a character whose lower case is longer: walk the words instead
+        words = ((m.start(), m.end(), m.group().casefold()) for m in _WORD_RE.finditer(text))
+        return [w for w in words if w[2] in _ANCHOR_WORDS]
+    found = []
+    for word in _ANCHOR_WORDS:
+        position = low.find(word)
+        while position >= 0:
+            end = position + len(word)
+            before = low[position - 1] if position else " "
+            after = low[end] if end < len(low) else " "
+            if not (before.isalpha() or before == "'") and not (after.isalpha() or after == "'"):
+                found.append((position, end, word))
+            position = low.find(word, end)
+    return sorted(found)
+
+
+def _relative_matches(text: str) -> list[re.Match[str]]:
+    """Matches of the full relative pattern, found around the anchor words only."""
+    found: list[re.Match[str]] = []
+    last_end = 0
+    for start, end, word in _anchors(text):
+        if end <= last_end:
+            continue
+        window = max(last_end, start - _ANCHOR_BACK)
+        limit = min(len(text), end + _ANCHOR_AHEAD)
+        for kind in _ANCHOR_KINDS.get(word, ()):
+            pattern = _KIND_RE[kind]
+            match = pattern.search(text, window, limit)
+            while match is not None and match.end() < end:
+                match = pattern.search(text, match.end(), limit)
+            if match is not None and match.end() == end:
+                found.append(match)
+                last_end = match.end()
+                break
+    return found
 
 
 def _weekday_value(text: str, position: int, published: date, weekday: int, modifier: str) -> date:

@@ -913,11 +913,12 @@ class _Extractor:
         before a player's role), "beat Aberdeen 3-1", "drew 1-1 with Rapid Vienna"."""
         tokens = self.tokens
         n = len(tokens)
+        starts = {span[0]: span for span in self.spans}
         for k in range(n - 1):
             token = tokens[k]
-            if self.taken[k] or token.cyrillic or not self.is_name_word(k):
+            if not token.cap or self.taken[k] or token.cyrillic or not self.is_name_word(k):
                 continue
-            place = self._span_starting(k + 1) if tokens[k + 1].joined else None
+            place = starts.get(k + 1) if tokens[k + 1].joined else None
             if (
                 place is not None
                 and place[2].type == PLACE
@@ -972,7 +973,7 @@ class _Extractor:
         n = len(tokens)
         k = 0
         while k < n:
-            if self.taken[k] or tokens[k].cyrillic or not tokens[k].cap or not self._org_name_word(k):
+            if not tokens[k].cap or self.taken[k] or tokens[k].cyrillic or not self._org_name_word(k):
                 k += 1
                 continue
             last = k
@@ -1090,7 +1091,7 @@ class _Extractor:
             alone[token.key] = alone.get(token.key, 0) + (0 if joined_before or joined_after else 1)
         k = 0
         while k < n:
-            if tokens[k].cyrillic or not self.is_name_word(k):
+            if not tokens[k].cap or tokens[k].cyrillic or not self.is_name_word(k):
                 k += 1
                 continue
             last = self._name_run(k, limit=3)

@@ -198,10 +198,10 @@ def taxonomy_topics(text: str) -> list[TopicRule]:
     for start in _start_re().finditer(normalized):
         position = start.start()
         for head, whole, alternatives, keyword, topic_ids in index[start.group(1)]:
-            if not normalized.startswith(head, position):
-                continue
+            if keyword in found or not normalized.startswith(head, position):
+                continue  # a keyword counts once, however often (and in whatever form) it occurs
             if alternatives is not None:
-                if keyword in found or _regex(alternatives).match(normalized, position) is None:
+                if _regex(alternatives).match(normalized, position) is None:
                     continue
             elif whole:
                 after = position + len(head)
