@@ -995,7 +995,20 @@ class _Extractor:
         if self.taken[k] or token.cyrillic or not token.cap:
             return False
         key = token.key
-        return key not in self.gz.stopwords_en and key not in _TITLE_WORDS and (key,) not in self.gz.demonyms
+        if key in self.gz.stopwords_en or key in _TITLE_WORDS:
+            return False
+        if (key,) in self.gz.demonyms:
+            # "European Solidarity": a nationality word may open a name that goes on in capitals
+            following = self.tokens[k + 1] if k + 1 < len(self.tokens) else None
+            return (
+                following is not None
+                and following.joined
+                and following.cap
+                and not following.cyrillic
+                and (following.key,) not in self.gz.demonyms
+                and following.key not in _TITLE_WORDS
+            )
+        return True
 
     def _described_as_org(self, first: int, last: int) -> bool:
         tokens = self.tokens

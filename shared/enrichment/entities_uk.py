@@ -196,7 +196,8 @@ def org_pass(run: _Extractor) -> None:
     i = 0
     while i < n:
         token = tokens[i]
-        if not token.cyrillic or not token.cap or token.acronym or token.key in run.gz.stopwords_uk:
+        # Common words may open a body's name ("Головне управління"): the head noun decides, not a stopword list.
+        if not token.cyrillic or not token.cap or token.acronym:
             i += 1
             continue
         if run.taken[i] and not _yields_to_body(run, i):
