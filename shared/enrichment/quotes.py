@@ -97,6 +97,7 @@ _WORK_BEFORE_RE = re.compile(
     r"(?:\s+[\w'’-]+){0,3}\s*$"
 )
 _ADJACENT_CHARS = 400  # how far back the sentence before a quote may start
+_NAME_LIKE_RE = re.compile(r"(?<![\w.])[A-ZА-ЯІЇЄҐ][a-zа-яіїєґ'’-]+ [A-ZА-ЯІЇЄҐ][a-zа-яіїєґ'’-]+")
 _BAD_FIRST = word_set("which that who whom where when while if because what how")
 
 
@@ -301,7 +302,19 @@ class _Resolver:
                 people.append(mention.entity)
         if gender is not None:
             people = [p for p in people if _gender(p.name) in (gender, None)]
-        return people[0].name if len(people) == 1 else None
+        if len(people) != 1 or self._unknown_names(low, high):
+            return None
+        return people[0].name
+
+    def _unknown_names(self, low: int, high: int) -> bool:
+        """Two capitalized words in a row that no entity covers: maybe a person the rules did not find,
+        so "he" is not certainly the one person found ("Taras Bondar met Petro Savchuk")."""
+        assert self.index is not None
+        covered = [(m.start, m.end) for m in self.index.mentions if low <= m.start < high]
+        for match in _NAME_LIKE_RE.finditer(self.text, low, high):
+            if not any(a <= match.start() < b or a < match.end() <= b for a, b in covered):
+                return True
+        return False
 
     def _by_role(self, role: str, verb: str) -> str | None:
         """"сказав міністр": the one person the text introduced with that role ("Міністр ... Андрій Сибіга")."""
