@@ -119,7 +119,8 @@ _DATE_RE = re.compile(
             rf"(?P<uky>\b(?P<uky_y>{_YEAR})\s+(?:року|році|рік)\b)",
             rf"(?P<year>\b(?i:in|by|of|for|since|until|after|before|during|from)\s+(?P<year_y>{_YEAR})\b"
             rf"(?:\s+(?:and|or)\s+(?P<year_z>{_YEAR})\b)?"
-            r"(?!\s*[-–]\s*\d|\s+(?!(?:and|or|but|when|after|before|in|at|on|with|to|as|until|because)\b)[a-z\d%]"
+            r"(?!\s*[-–]\s*\d|\s+(?!(?:and|or|but|when|after|before|in|at|on|with|to|as|until|because|was|were|is|are"
+            r"|has|have|had|will|would|could|should|can|may|might|must|did|does|do|saw|began|ended|remains?)\b)[a-z\d%]"
             r"|[.,]\d))",
         )
     )
