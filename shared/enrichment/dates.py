@@ -347,6 +347,8 @@ def _sentence(text: str, position: int) -> str:
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+# Endings of Ukrainian past and future finite verbs ("завершив", "відбудеться", "проведе", "знизить").
+_UK_VERB_ENDINGS = ("в", "ла", "ло", "ли", "ть", "ме", "ся", "е", "є", "уть", "ють", "муть")
 _PAST_EN = frozenset("said says told was were had has have did ago earlier".split())
 _FUTURE_EN = frozenset("will won't shall would due expected scheduled planned plans plan upcoming next".split())
 
@@ -382,8 +384,8 @@ def _tense_cue(word: str) -> bool | None:
         return None
     if folded in _UK_FUTURE_WORDS:
         return True
-    if len(folded) < 4:
-        return None
+    if len(folded) < 4 or not folded.endswith(_UK_VERB_ENDINGS):
+        return None  # only words that can be a finite verb are read by morphology
     from shared.enrichment import morphology  # noqa: PLC0415 - Ukrainian text only: the dictionary is loaded
 
     verbs = [r.parse.tag.grammemes for r in morphology.readings(folded) if r.pos == "VERB"]

@@ -55,6 +55,7 @@ _SETTLEMENT_INTROS = word_set("село селище місто смт хуті�
 _CONNECTORS = word_set("та і й")
 _QUOTED_RE = re.compile(r"«([^«»\n]{2,60})»")
 _MAX_COMPLEMENT = 7
+_PLACE_PREFIXES = ("обл", "рай", "гром", "окр", "кра", "річ", "озер", "сел", "міст", "смт", "хут")
 _BODY_ENDINGS = ("банк", "енерго", "пошта", "телеком", "нафта", "газ")
 _GIVEN_NAME_RUN = 4  # a given name and up to three more name words (patronymic, surname, "фон дер Ляєн")
 _NAME_PARTICLES = frozenset({"фон", "дер", "де", "ван", "да", "ді", "ле", "ла", "дю", "бін", "аль"})
@@ -479,7 +480,8 @@ def place_pass(run: _Extractor) -> None:
     n = len(tokens)
     for k in range(n):
         token = tokens[k]
-        if not token.cyrillic or token.cap:
+        # Only words that can be a place noun or an intro are read by morphology at all (a prefix test first).
+        if not token.cyrillic or token.cap or not token.key.startswith(_PLACE_PREFIXES):
             continue
         nouns = _lemma_set(token.text) & PLACE_NOUNS
         if run.taken[k]:

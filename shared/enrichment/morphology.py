@@ -16,7 +16,7 @@ cached per word for the life of the process and callers parse only candidate wor
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 # Cases in the order a reading is preferred when several fit equally (vocative is never chosen:
@@ -116,8 +116,12 @@ def is_known(word: str) -> bool:
 
 def lemmas(word: str, pos: Iterable[str] = ("NOUN",)) -> frozenset[str]:
     """Dictionary forms of ``word`` read as one of ``pos`` ("банку" → {"банк", "банка"})."""
-    wanted = frozenset(pos)
-    return frozenset(r.lemma for r in readings(word) if r.pos in wanted)
+    return _lemmas(word, tuple(pos))
+
+
+@lru_cache(maxsize=_CACHE_LIMIT)
+def _lemmas(word: str, pos: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(r.lemma for r in readings(word) if r.pos in pos)
 
 
 def has_reading(word: str, *, pos: str | None = None, case: str | None = None, lemma: str | None = None) -> bool:
@@ -171,6 +175,12 @@ def morphology_cases_for_feminine(cases: tuple[str | None, ...]) -> tuple[str | 
 
 
 def person_nominative(words: Sequence[str]) -> tuple[str, ...]:
+    """See :func:`_person_nominative`; cached per name, since names recur across articles."""
+    return _person_nominative(tuple(words))
+
+
+@lru_cache(maxsize=_CACHE_LIMIT)
+def _person_nominative(words: tuple[str, ...]) -> tuple[str, ...]:
     """A person's name as written (any case) in the nominative: the case and gender all words agree on.
 
     "Діком Схоофом" → ("Дік", "Схооф"), "Ростислава Семківа" → ("Ростислав", "Семків"),
@@ -215,6 +225,12 @@ def person_nominative(words: Sequence[str]) -> tuple[str, ...]:
 
 
 def phrase_nominative(words: Sequence[str], head: int) -> tuple[str, ...]:
+    """See :func:`_phrase_nominative`; cached per phrase."""
+    return _phrase_nominative(tuple(words), head)
+
+
+@lru_cache(maxsize=_CACHE_LIMIT)
+def _phrase_nominative(words: tuple[str, ...], head: int) -> tuple[str, ...]:
     """A noun phrase with the noun ``words[head]`` and the adjectives before it put in the nominative.
 
     Whatever follows the head is its complement and keeps its case: "Запорізької обласної військової
@@ -264,6 +280,7 @@ def phrase_nominative(words: Sequence[str], head: int) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=_CACHE_LIMIT)
 def noun_nominative(word: str) -> str:
     """One noun (a quoted name such as «Шахтаря») in the nominative singular, as written otherwise."""
     nouns = [r for r in readings(word) if r.pos == "NOUN" and r.case in _CASE_RANK and r.number != "plur"]
@@ -273,6 +290,7 @@ def noun_nominative(word: str) -> str:
     return _nominative(chosen, word)
 
 
+@lru_cache(maxsize=_CACHE_LIMIT)
 def lexeme(lemma: str) -> frozenset[str]:
     """Every form of the word whose dictionary form is ``lemma`` ("вибори" → "виборів", "виборах", ...)."""
     forms = {lemma}
