@@ -269,9 +269,7 @@ _WEEKDAYS_UK = {
     **dict.fromkeys(("суботу", "субота", "суботи"), 5),
     **dict.fromkeys(("неділю", "неділя", "неділі"), 6),
 }
-_EN_MONTH_NAMES = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-)
+_EN_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 _UK_MONTH_ANY = "|".join((*_UK_GENITIVE, *_UK_LOCATIVE, *_UK_NOMINATIVE, "травень", "березень"))
 _UNIT_EN = {"week": "week", "month": "month", "year": "year"}
 _UNIT_UK = {"тижня": "week", "тиждень": "week", "місяця": "month", "місяць": "month", "року": "year", "рік": "year"}
@@ -300,27 +298,27 @@ _DAY_WORDS = {
 }
 _YEAR_WORDS = {"торік": -1, "цьогоріч": 0, "цього року": 0, "этого": 0}
 _RELATIVE_PARTS = (
-            r"(?P<dayword>\b(?i:yesterday|today|tonight|tomorrow)\b|(?<![\w'’ʼ])(?i:позавчора|вчора|учора|сьогодні"
-            r"|післязавтра|завтра)(?![\w'’ʼ]))",
-            r"(?P<morning>\b(?i:this)\s+(?:morning|afternoon|evening)\b|(?<![\w'’ʼ])(?i:вранці|зранку|уранці)"
-            r"(?![\w'’ʼ]))",
-            r"(?P<en_wd>\b(?:(?P<en_wd_mod>on|last|next|this|since|until|till|by|from|before|coming)\s+)?"
-            r"(?P<en_wd_day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)",
-            r"(?P<uk_wd>(?<![\w'’ʼ])(?P<uk_wd_mod>(?i:в\s+ніч\s+на|у\s+ніч\s+на|у|в|до|з|із|минулої|минулого"
-            r"|наступної|наступного|цієї|цього))\s+(?P<uk_wd_day>(?i:понеділок|понеділка|вівторок|вівторка|середу"
-            r"|середи|четвер|четверга|п['’ʼ]ятницю|п['’ʼ]ятниці|суботу|суботи|неділю|неділі))(?![\w'’ʼ]))",
-            rf"(?P<en_unit>\b(?P<en_unit_mod>(?i:last|past|previous|this|current|next|coming|earlier\s+this"
-            rf"|later\s+this|early\s+next|late\s+next|later\s+next|early\s+this|late\s+last))\s+"
-            rf"(?P<en_unit_u>week|month|year)\b)",
-            r"(?P<uk_unit>(?<![\w'’ʼ])(?P<uk_unit_mod>(?i:минулого|минулий|попереднього|цього|поточного|наступного"
-            r"|наступний))\s+(?P<uk_unit_u>тижня|тиждень|місяця|місяць|року|рік)(?![\w'’ʼ]))",
-            r"(?P<uk_year>(?<![\w'’ʼ])(?i:торік|цьогоріч)(?![\w'’ʼ]))",
-            rf"(?P<en_month>\b(?P<en_month_mod>(?i:in|since|by|until|till|before|after|from|during|through|last|next"
-            rf"|this|early|late|mid|of|on|in\s+early|in\s+late|in\s+mid|from\s+early))\s+"
-            rf"(?P<en_month_m>{_EN_MONTH_NAMES})\b(?!\s+\d|,\s*\d))",
-            rf"(?P<uk_month>(?<![\w'’ʼ])(?P<uk_month_mod>(?i:у|в|з|із|до|на|від|минулого|наступного|цього|у\s+середині"
-            rf"|на\s+початку|наприкінці|в\s+кінці|у\s+кінці))\s+(?P<uk_month_m>(?i:{_UK_MONTH_ANY}))(?![\w'’ʼ])"
-            rf"(?!\s+\d))",
+    r"(?P<dayword>\b(?i:yesterday|today|tonight|tomorrow)\b|(?<![\w'’ʼ])(?i:позавчора|вчора|учора|сьогодні"
+    r"|післязавтра|завтра)(?![\w'’ʼ]))",
+    r"(?P<morning>\b(?i:this)\s+(?:morning|afternoon|evening)\b|(?<![\w'’ʼ])(?i:вранці|зранку|уранці)"
+    r"(?![\w'’ʼ]))",
+    r"(?P<en_wd>\b(?:(?P<en_wd_mod>on|last|next|this|since|until|till|by|from|before|coming)\s+)?"
+    r"(?P<en_wd_day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)",
+    r"(?P<uk_wd>(?<![\w'’ʼ])(?P<uk_wd_mod>(?i:в\s+ніч\s+на|у\s+ніч\s+на|у|в|до|з|із|минулої|минулого"
+    r"|наступної|наступного|цієї|цього))\s+(?P<uk_wd_day>(?i:понеділок|понеділка|вівторок|вівторка|середу"
+    r"|середи|четвер|четверга|п['’ʼ]ятницю|п['’ʼ]ятниці|суботу|суботи|неділю|неділі))(?![\w'’ʼ]))",
+    r"(?P<en_unit>\b(?P<en_unit_mod>(?i:last|past|previous|this|current|next|coming|earlier\s+this"
+    r"|later\s+this|early\s+next|late\s+next|later\s+next|early\s+this|late\s+last))\s+"
+    r"(?P<en_unit_u>week|month|year)\b)",
+    r"(?P<uk_unit>(?<![\w'’ʼ])(?P<uk_unit_mod>(?i:минулого|минулий|попереднього|цього|поточного|наступного"
+    r"|наступний))\s+(?P<uk_unit_u>тижня|тиждень|місяця|місяць|року|рік)(?![\w'’ʼ]))",
+    r"(?P<uk_year>(?<![\w'’ʼ])(?i:торік|цьогоріч)(?![\w'’ʼ]))",
+    rf"(?P<en_month>\b(?P<en_month_mod>(?i:in|since|by|until|till|before|after|from|during|through|last|next"
+    rf"|this|early|late|mid|of|on|in\s+early|in\s+late|in\s+mid|from\s+early))\s+"
+    rf"(?P<en_month_m>{_EN_MONTH_NAMES})\b(?!\s+\d|,\s*\d))",
+    rf"(?P<uk_month>(?<![\w'’ʼ])(?P<uk_month_mod>(?i:у|в|з|із|до|на|від|минулого|наступного|цього|у\s+середині"
+    rf"|на\s+початку|наприкінці|в\s+кінці|у\s+кінці))\s+(?P<uk_month_m>(?i:{_UK_MONTH_ANY}))(?![\w'’ʼ])"
+    rf"(?!\s+\d))",
 )
 _RELATIVE_RE = re.compile("|".join(_RELATIVE_PARTS))
 # Each kind of expression on its own, so a window is searched only with the kinds its anchor word can end.
@@ -332,8 +330,28 @@ _FUTURE_EN_RE = re.compile(
     re.IGNORECASE,
 )
 _UK_FUTURE_WORDS = frozenset(
-    "буде будуть має мають планує планують планується заплановано запланований запланована запланували"
-    " обіцяє обіцяють обіцяв пообіцяв пообіцяла збирається збираються наступного наступної".split()
+    [
+        "буде",
+        "будуть",
+        "має",
+        "мають",
+        "планує",
+        "планують",
+        "планується",
+        "заплановано",
+        "запланований",
+        "запланована",
+        "запланували",
+        "обіцяє",
+        "обіцяють",
+        "обіцяв",
+        "пообіцяв",
+        "пообіцяла",
+        "збирається",
+        "збираються",
+        "наступного",
+        "наступної",
+    ]
 )
 _SENTENCE_RE = re.compile(r"[.!?…]\s|\n")
 
@@ -349,8 +367,10 @@ def _sentence(text: str, position: int) -> str:
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 # Endings of Ukrainian past and future finite verbs ("завершив", "відбудеться", "проведе", "знизить").
 _UK_VERB_ENDINGS = ("в", "ла", "ло", "ли", "ть", "ме", "ся", "е", "є", "уть", "ють", "муть")
-_PAST_EN = frozenset("said says told was were had has have did ago earlier".split())
-_FUTURE_EN = frozenset("will won't shall would due expected scheduled planned plans plan upcoming next".split())
+_PAST_EN = frozenset(["said", "says", "told", "was", "were", "had", "has", "have", "did", "ago", "earlier"])
+_FUTURE_EN = frozenset(
+    ["will", "won't", "shall", "would", "due", "expected", "scheduled", "planned", "plans", "plan", "upcoming", "next"]
+)
 
 
 def _future(text: str, position: int) -> bool:
@@ -436,11 +456,23 @@ def _month_value(month: int, published: date, future: bool | None, modifier: str
 # its modifiers and look-behinds) then runs only on the few characters before each.
 _ANCHOR_WORDS = frozenset(
     (
-        *"yesterday today tonight tomorrow morning afternoon evening week month year".split(),
+        *["yesterday", "today", "tonight", "tomorrow", "morning", "afternoon", "evening", "week", "month", "year"],
         *(name.casefold() for name in _EN_MONTH_NAMES.split("|")),
         *_WEEKDAYS_EN,
         *(w.replace("’", "'").replace("ʼ", "'") for w in _WEEKDAYS_UK),
-        *"позавчора вчора учора сьогодні післязавтра завтра вранці зранку уранці торік цьогоріч".split(),
+        *[
+            "позавчора",
+            "вчора",
+            "учора",
+            "сьогодні",
+            "післязавтра",
+            "завтра",
+            "вранці",
+            "зранку",
+            "уранці",
+            "торік",
+            "цьогоріч",
+        ],
         *_UNIT_UK,
         *_UK_MONTHS,
     )

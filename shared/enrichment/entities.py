@@ -887,9 +887,9 @@ class _Extractor:
                     self._region(m, m, f"{tokens[m].text} {suffix}")
             elif token.key in ("district", "river") and (token.key == "district" or token.cap):
                 m = k - 1
-                if tokens[m].cap and not tokens[m].cyrillic and tokens[m].key not in self.gz.stopwords_en:
-                    if not self.taken[k]:
-                        self._region(m, k, f"{tokens[m].text} {token.text}")
+                named = tokens[m].cap and not tokens[m].cyrillic and tokens[m].key not in self.gz.stopwords_en
+                if named and not self.taken[k]:
+                    self._region(m, k, f"{tokens[m].text} {token.text}")
 
     def _region(self, i: int, j: int, name: str) -> None:
         span = self._span_starting(i)
@@ -929,9 +929,15 @@ class _Extractor:
             ):
                 self._drop(place)
                 self._add_team(k, place[1])
-            elif tokens[k + 1].key in _SPORTS_ROLES and tokens[k + 1].joined and not tokens[k + 1].cap:
-                if k + 2 < n and tokens[k + 2].cap and not tokens[k].possessive:
-                    self._add_team(k, k)
+            elif (
+                tokens[k + 1].key in _SPORTS_ROLES
+                and tokens[k + 1].joined
+                and not tokens[k + 1].cap
+                and k + 2 < n
+                and tokens[k + 2].cap
+                and not tokens[k].possessive
+            ):
+                self._add_team(k, k)
         for match in re.finditer(rf"(?<![\w-]){_SCORE_RE}(?![\w-])", self.text):
             before = self.token_at(match.start() - 2)
             after = self.token_at(match.end() + 1)
@@ -981,11 +987,11 @@ class _Extractor:
                 last += 1
                 if tokens[last].possessive:
                     break
-            if tokens[k].sentence_start and last == k and k + 1 < n and not tokens[k + 1].cap:
-                # One capitalized word opening a sentence is usually no name at all.
-                if not self._described_as_org(k, last):
-                    k = last + 1
-                    continue
+            # One capitalized word opening a sentence is usually no name at all.
+            lone_opener = tokens[k].sentence_start and last == k and k + 1 < n and not tokens[k + 1].cap
+            if lone_opener and not self._described_as_org(k, last):
+                k = last + 1
+                continue
             if self._described_as_org(k, last):
                 self._add_team(k, last)
             k = last + 1
@@ -1066,9 +1072,15 @@ class _Extractor:
             if token.key in _NOT_ORG_ACRONYMS or not token.key.isalpha():
                 continue
             following = tokens[k + 1] if k + 1 < n else None
-            if following is not None and following.joined and following.cap and not following.acronym:
-                if not token.cyrillic and not following.cyrillic:
-                    continue  # "HALO Trust", "DTEK Renewables": the start of a longer name
+            if (
+                following is not None
+                and following.joined
+                and following.cap
+                and not following.acronym
+                and not token.cyrillic
+                and not following.cyrillic
+            ):
+                continue  # "HALO Trust", "DTEK Renewables": the start of a longer name
             # "IRIS-T", "OSB-плитами": part of a hyphenated word, not a body's name.
             if (k > 0 and self.text[tokens[k - 1].end : token.start] == "-") or (
                 k + 1 < n and self.text[token.end : tokens[k + 1].start] == "-"
@@ -1108,9 +1120,13 @@ class _Extractor:
                 k += 1
                 continue
             last = self._name_run(k, limit=3)
-            if last > k and not tokens[last].possessive and alone.get(tokens[last].key, 0) >= 1:
-                if all(tokens[m].key not in _ORG_HEADS for m in range(k, last + 1)):
-                    self._add_person(k, last)
+            if (
+                last > k
+                and not tokens[last].possessive
+                and alone.get(tokens[last].key, 0) >= 1
+                and all(tokens[m].key not in _ORG_HEADS for m in range(k, last + 1))
+            ):
+                self._add_person(k, last)
             k = max(last, k) + 1
 
     def fold_acronyms(self) -> None:

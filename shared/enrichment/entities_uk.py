@@ -63,9 +63,7 @@ _NAME_PARTICLES = frozenset({"фон", "дер", "де", "ван", "да", "ді
 
 def _noun_heads(word: str) -> bool:
     """Is ``word`` an organization noun? "служби", "Прем'єр-ліги" (by its last part), "Ощадбанку"."""
-    return any(
-        lemma in ORG_HEADS or lemma.rsplit("-", 1)[-1] in ORG_HEADS for lemma in morphology.lemmas(word)
-    )
+    return any(lemma in ORG_HEADS or lemma.rsplit("-", 1)[-1] in ORG_HEADS for lemma in morphology.lemmas(word))
 
 
 def _compound_body(word: str) -> bool:
@@ -283,29 +281,14 @@ def _complement_end(run: _Extractor, head: int) -> int:
     topics = False  # inside "з питань ...", where "з" + any case may follow
     while k < n and count < _MAX_COMPLEMENT and tokens[k].joined:
         token = tokens[k]
-        if run.taken[k]:
-            span = run._span_starting(k)
-            if span is None or span[2].type not in (ORGANIZATION, PLACE) or not _can_be_genitive(token.text):
+        if run.taken[k] or token.key == "імені":
+            # A gazetteer match in the complement ("Рада Європейського Союзу", "Служби безпеки України"),
+            # or a namesake ("театр імені Лесі Українки").
+            last = _absorbed_span(run, k) if run.taken[k] else _named_after_imeni(run, k)
+            if last < k or (last == k and token.key == "імені"):
                 break
-            end = k = span[1]  # "Рада Європейського Союзу", "Служби безпеки України"
-            k += 1
-            count += 1
-            continue
-        if token.key == "імені":
-            m = k + 1
-            while (
-                m < n
-                and m - k <= 3
-                and tokens[m].joined
-                and tokens[m].cap
-                and not run.taken[m]
-                and _can_be_genitive(tokens[m].text)
-            ):
-                m += 1
-            if m == k + 1:
-                break
-            end = k = m - 1
-            k += 1
+            end = last
+            k = last + 1
             count += 1
             continue
         if token.key in _CONNECTORS or token.key == "з":
@@ -335,15 +318,25 @@ def _complement_end(run: _Extractor, head: int) -> int:
             break
         elif token.cap and morphology.is_given_name(token.text) and k + 1 < n and tokens[k + 1].cap:
             break  # a person's name follows the body: "НБУ Андрій Пишний"
-        elif topics and not token.cap and not _is_verb_only(token.text):
-            end = k
-        elif _can_be_genitive(token.text) and not _is_verb_only(token.text):
+        elif (topics and not token.cap and not _is_verb_only(token.text)) or (
+            _can_be_genitive(token.text) and not _is_verb_only(token.text)
+        ):
             end = k
         else:
             break
         k += 1
         count += 1
-    # A quoted name right after the body belongs to it: "Центру ... досліджень «Пента»".
+    end = _quoted_tail(run, end)
+    # Drop a trailing adjective or connector with no noun after it.
+    while end > head and (tokens[end].key in _CONNECTORS or tokens[end].key == "з"):
+        end -= 1
+    return end
+
+
+def _quoted_tail(run: _Extractor, end: int) -> int:
+    """A quoted name right after the body belongs to it: "Центру ... досліджень «Пента»"."""
+    tokens = run.tokens
+    n = len(tokens)
     after = run.text[tokens[end].end : tokens[end].end + 3]
     if after.startswith(" «") and end + 1 < n and not run.taken[end + 1]:
         close = run.text.find("»", tokens[end].end)
@@ -351,11 +344,28 @@ def _complement_end(run: _Extractor, head: int) -> int:
         while m < n and tokens[m].start < close:
             m += 1
         if m - end <= 4 and close > 0:
-            end = m - 1
-    # Drop a trailing adjective or connector with no noun after it.
-    while end > head and (tokens[end].key in _CONNECTORS or tokens[end].key == "з"):
-        end -= 1
+            return m - 1
     return end
+
+
+def _absorbed_span(run: _Extractor, k: int) -> int:
+    """The last token of a gazetteer place or body at ``k`` a complement may contain, or ``k - 1``."""
+    span = run._span_starting(k)
+    if span is None or span[2].type not in (ORGANIZATION, PLACE) or not _can_be_genitive(run.tokens[k].text):
+        return k - 1
+    return span[1]
+
+
+def _named_after_imeni(run: _Extractor, k: int) -> int:
+    """The last word of "імені Лесі Українки" (up to three capitalized genitives), or ``k`` if none."""
+    tokens = run.tokens
+    n = len(tokens)
+    m = k + 1
+    while m < n and m - k <= 3 and tokens[m].joined and tokens[m].cap and not run.taken[m]:
+        if not _can_be_genitive(tokens[m].text):
+            break
+        m += 1
+    return m - 1
 
 
 def _is_verb_only(word: str) -> bool:

@@ -170,10 +170,6 @@ def _person_weight(reading: Reading, position: str) -> float:
     return weight
 
 
-def morphology_cases_for_feminine(cases: tuple[str | None, ...]) -> tuple[str | None, ...]:
-    return tuple(dict.fromkeys((*cases, *CASES)))
-
-
 def person_nominative(words: Sequence[str]) -> tuple[str, ...]:
     """See :func:`_person_nominative`; cached per name, since names recur across articles."""
     return _person_nominative(tuple(words))
@@ -202,13 +198,15 @@ def _person_nominative(words: tuple[str, ...]) -> tuple[str, ...]:
         for reading in readings(word):
             if reading.number == "plur" or reading.pos not in ("NOUN", "ADJF"):
                 continue
-            cases = CASES if reading.fixed else (reading.case,)
-            genders = (reading.gender,) if reading.gender in ("masc", "femn") else ("masc", "femn")
+            cases: tuple[str | None, ...] = CASES if reading.fixed else (reading.case,)
+            genders: tuple[str | None, ...] = (
+                (reading.gender,) if reading.gender in ("masc", "femn") else ("masc", "femn")
+            )
             weight = _person_weight(reading, position)
             if position == "last" and reading.case == "nomn" and reading.pos == "NOUN" and reading.gender == "masc":
                 # A consonant-final surname is indeclinable for a woman: "Богдана Кисіль", "Кая Каллас".
                 genders = ("masc", "femn")
-                cases = morphology_cases_for_feminine(cases)
+                cases = CASES
             for case in cases:
                 if case not in _CASE_RANK:
                     continue

@@ -317,7 +317,7 @@ class _Resolver:
         return False
 
     def _by_role(self, role: str, verb: str) -> str | None:
-        """"сказав міністр": the one person the text introduced with that role ("Міністр ... Андрій Сибіга")."""
+        """ "сказав міністр": the one person the text introduced with that role ("Міністр ... Андрій Сибіга")."""
         keys = {k for k in _role_keys(role) if len(k) >= 4}
         if not keys or self.index is None:
             return None
@@ -371,7 +371,7 @@ def _verb_gender(verb: str) -> str | None:
 
 def _gender(name: str) -> str | None:
     """A Ukrainian person's gender from the given name (morphology); None when unknown or not Ukrainian."""
-    first = name.split()[0] if name else ""
+    first = name.split(maxsplit=1)[0] if name else ""
     if not _cyrillic(first):
         return None
     from shared.enrichment import morphology  # noqa: PLC0415 - loaded with Ukrainian entities already

@@ -64,7 +64,9 @@ def index_keys(analysis: Analysis, tags: list[str], max_keys: int = MAX_KEYS) ->
     topic_keys = _narrow_first(
         _unique(
             k
-            for k in (_topic_key(t.name) for t in analysis.topics if t.derived and t.name.casefold() not in entity_names)
+            for k in (
+                _topic_key(t.name) for t in analysis.topics if t.derived and t.name.casefold() not in entity_names
+            )
             if k.startswith(TOPIC_PREFIX)
         )
     )

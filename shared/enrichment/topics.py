@@ -155,22 +155,16 @@ def _lemma_index() -> dict[str, tuple[_Trigger, ...]]:
 
 
 def _lemma_hits(normalized: str, hits: dict[str, set[str]]) -> None:
+    """Count the Ukrainian triggers in ``normalized`` text: each word of a trigger in any of its forms."""
     index = _lemma_index()
     words = _UK_WORD_RE.findall(normalized)
     for position, word in enumerate(words):
         for keyword, topic_ids, rest in index.get(word, ()):
-            if rest and tuple(words[position + 1 : position + 1 + len(rest)]) not in _product_check(rest, words, position):
+            following = words[position + 1 : position + 1 + len(rest)]
+            if len(following) < len(rest) or not all(w in forms for w, forms in zip(following, rest, strict=True)):
                 continue
             for topic_id in topic_ids:
                 hits.setdefault(topic_id, set()).add(keyword)
-
-
-def _product_check(rest: tuple[frozenset[str], ...], words: list[str], position: int) -> tuple[tuple[str, ...], ...]:
-    """The following words, when each is a form of the trigger's next word (else nothing matches)."""
-    following = words[position + 1 : position + 1 + len(rest)]
-    if len(following) == len(rest) and all(w in forms for w, forms in zip(following, rest, strict=True)):
-        return (tuple(following),)
-    return ()
 
 
 def _strong(rules: list[TopicRule], hits: dict[str, set[str]]) -> list[TopicRule]:
