@@ -553,12 +553,23 @@ def _anchors(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
+_QUOTED_RE = re.compile(r"«[^«»]*»|“[^“”]*”|\"[^\"\n]*\"")
+
+
 def _relative_matches(text: str) -> list[re.Match[str]]:
-    """Matches of the full relative pattern, found around the anchor words only."""
+    """Matches of the full relative pattern, found around the anchor words only.
+
+    "Tomorrow" and "in the morning" inside a quotation belong to the speaker's own time or to no time at
+    all ("promises for tomorrow", "a farmer sees it in the morning"), so they are not dates there.
+    """
     found: list[re.Match[str]] = []
     last_end = 0
-    for start, end, word in _anchors(text):
+    anchors = _anchors(text)
+    quoted = [m.span() for m in _QUOTED_RE.finditer(text)] if anchors else []
+    for start, end, word in anchors:
         if end <= last_end:
+            continue
+        if _ANCHOR_KINDS.get(word, ("",))[0] in ("dayword", "morning") and any(a < start < b for a, b in quoted):
             continue
         window = max(last_end, start - _ANCHOR_BACK)
         limit = min(len(text), end + _ANCHOR_AHEAD)

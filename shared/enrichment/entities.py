@@ -177,6 +177,8 @@ _ORG_DESCRIBERS = word_set(
     maker exporter importer trader chain network publisher newsroom ngo watchdog center centre museum gallery
     theatre theater university institute school hospital clinic"""
 )
+_DOTTED_RE = re.compile(r"[A-Z]{2,}(?:\.[A-Z]{2,})+\b")
+_NAME_OPENERS = word_set("state central eastern western northern southern government")
 _APPOSITION_STOPS = word_set("of for at on in with from by to who which that said says")
 _SPORTS_ROLES = word_set("coach manager striker forward midfielder defender goalkeeper winger captain skipper player")
 _REGION_PLURALS = {"oblasts": "Oblast", "regions": "region", "districts": "district"}
@@ -292,6 +294,7 @@ class _Extractor:
         self.tokens = tokenize(text)
         self.taken = [False] * len(self.tokens)
         self.by_ident: dict[str, FoundEntity] = {}
+        self._pending_orgs: list[tuple[int, int]] = []
         # (first token, last token, entity) per mention, in discovery order; sorted at the end.
         self.spans: list[tuple[int, int, FoundEntity]] = []
 
@@ -492,6 +495,10 @@ class _Extractor:
             last = self._name_run(start)
             if last < start:
                 continue
+            if token.cyrillic and not entities_uk.can_be_person(
+                [t.text for t in tokens[start : last + 1]], self._span_starting(last + 1) is not None
+            ):
+                continue  # "мешканка Вовчанських Хуторів Людмила Гнатюк": the place before her name
             self._add_person(start, last)
 
     def _en_title_end(self, i: int) -> int | None:
@@ -513,7 +520,11 @@ class _Extractor:
     def _uk_title_end(self, i: int) -> int | None:
         word = self.tokens[i].key
         if word in _TITLE_WORDS_UK or word.startswith(_TITLE_PREFIXES_UK):
-            return None if entities_uk.only_plural(self.tokens[i].text) else i
+            text = self.tokens[i].text
+            # "депутати" names many people; "журналістського" is an adjective, not a role
+            if entities_uk.only_plural(text) or entities_uk.only_adjective(text):
+                return None
+            return i
         return None
 
     def _uk_skip_to_name(self, k: int) -> int | None:
@@ -568,6 +579,8 @@ class _Extractor:
         tokens = self.tokens
         n = len(tokens)
         i = 0
+        while self._pending_orgs:
+            self._add_org(*self._pending_orgs.pop())
         while i < n:
             if self.taken[i] or tokens[i].cyrillic or not tokens[i].cap:
                 i += 1
@@ -579,6 +592,8 @@ class _Extractor:
                 continue
             s, e = org
             self._add_org(s, e)
+            while self._pending_orgs:
+                self._add_org(*self._pending_orgs.pop())
             i = e + 1
 
     def _cap_run(self, i: int) -> list[int]:
@@ -639,9 +654,24 @@ class _Extractor:
         if end + 1 < len(tokens) and end + 1 in run and tokens[end + 1].key in _ORG_CONNECTORS:
             end = run[-1]
         members = [k for k in run if k <= end]
-        # Drop leading common words ("The", "Despite") and a role before "of" ("Member of Parliament").
-        while members and (tokens[members[0]].key in self.gz.stopwords_en or tokens[members[0]].key == "the"):
+        # Drop leading common words ("The", "Despite") and a role before "of" ("Member of Parliament"), but not
+        # the words that open bodies' names ("State Environmental Inspectorate", "Central Bank").
+        while members and (
+            (tokens[members[0]].key in self.gz.stopwords_en and tokens[members[0]].key not in _NAME_OPENERS)
+            or tokens[members[0]].key == "the"
+        ):
             members.pop(0)
+        # "Institute of Hydrobiology of the National Academy of Sciences": two bodies, split at "of the".
+        for position in range(1, len(members) - 2):
+            k = members[position]
+            if tokens[k].key == "of" and tokens[members[position + 1]].key == "the":
+                rest = members[position + 2 :]
+                if any(tokens[m].key in _ORG_HEADS for m in members[:position]) and any(
+                    tokens[m].key in _ORG_HEADS for m in rest
+                ):
+                    self._pending_orgs.append((rest[0], rest[-1]))
+                    members = members[:position]
+                    break
         for position, k in enumerate(members):
             if tokens[k].key == "of" and position > 0 and tokens[members[position - 1]].key in _ROLE_BEFORE_OF:
                 members = members[position + 1 :]
@@ -660,7 +690,10 @@ class _Extractor:
         qualifier: GazEntry | None = None
         demonym = self.gz.demonym_at(tokens, s)
         before = self._span_ending(s - 1) if s > 0 and tokens[s].joined else None
-        if demonym is not None and demonym[0] < e:
+        if before is not None and before[2].type == ORGANIZATION and not tokens[s - 1].possessive:
+            self._drop(before)
+            start = core_start = before[0]
+        elif demonym is not None and demonym[0] < e:
             qualifier = demonym[1]
             core_start = demonym[0] + 1
         elif before is not None and before[2].type == PLACE:
@@ -767,6 +800,10 @@ class _Extractor:
         if m >= len(tokens):
             return False
         gap = self.text[tokens[last].end : tokens[m].start]
+        if gap == ", " and tokens[m].key == "who" and not tokens[m].cap:
+            return True  # "Vasyl Moroz, who has fished here for 40 years, said": "who" is said of people
+        if gap == ", " and tokens[m].possessive and m + 1 < len(tokens) and tokens[m + 1].key in _TITLE_WORDS:
+            return True  # "Munir Mammadzade, UNICEF's representative in Ukraine,"
         if gap == ", " and tokens[m].key == "co" and m + 1 < len(tokens):
             m += 1  # "co-chair of"
         if gap == ", " and tokens[m].key in _TITLE_WORDS and not tokens[m].cap:
@@ -839,9 +876,15 @@ class _Extractor:
             after = i + 1 < len(tokens) and tokens[i + 1].joined and self.is_name_word(i + 1)
             if after and morphology.is_given_name(tokens[i].text):
                 return True  # "Георгієві Тихому", "Микола Калашник": a given name opens a full name
-            if entry.type == PERSON:
-                return not entities_uk.is_surname_form(tokens[i].text, entry.name("uk").split()[-1])
-            return entities_uk.only_adjective(tokens[i].text)  # "Європейського" is not "Європа"
+            if entities_uk.only_adjective(tokens[i].text):
+                return True  # "Європейського" is not "Європа"
+            if not any(entities_uk.is_surname_form(tokens[i].text, w) for w in entry.last_words_uk):
+                return True  # "Дані" (data) is not "Данія", "Микола" is not "Миколаїв"
+            if entry.type == PERSON and i > 0 and tokens[i].joined and morphology.is_given_name(tokens[i - 1].text):
+                # "імені Ігоря Сікорського" is not Radosław Sikorski: the given name must be the entry's own
+                first = entry.name("uk").split()[0]
+                return not entities_uk.is_surname_form(tokens[i - 1].text, first)
+            return False
         if entry.type != PERSON:
             return False
         return i > 0 and tokens[i].joined and tokens[i - 1].cap and self.is_name_word(i - 1)
@@ -983,9 +1026,20 @@ class _Extractor:
                 k += 1
                 continue
             last = k
-            while last + 1 < n and tokens[last + 1].joined and self._org_name_word(last + 1) and last - k < 3:
-                last += 1
-                if tokens[last].possessive:
+            while last + 1 < n and tokens[last + 1].joined and last - k < 3:
+                if self._org_name_word(last + 1):
+                    last += 1
+                    if tokens[last].possessive:
+                        break
+                elif (
+                    tokens[last + 1].key in ("the", "of", "for", "and")
+                    and not tokens[last + 1].cap
+                    and last + 2 < n
+                    and tokens[last + 2].joined
+                    and self._org_name_word(last + 2)
+                ):
+                    last += 2  # "Save the Children"
+                else:
                     break
             # One capitalized word opening a sentence is usually no name at all.
             lone_opener = tokens[k].sentence_start and last == k and k + 1 < n and not tokens[k + 1].cap
@@ -1070,6 +1124,13 @@ class _Extractor:
             if self.taken[k] or not token.acronym or len(token.key) < 2 or "." in token.text:
                 continue
             if token.key in _NOT_ORG_ACRONYMS or not token.key.isalpha():
+                continue
+            dotted = _DOTTED_RE.match(self.text, token.start)
+            if dotted is not None and not token.cyrillic:
+                last = self.token_at(dotted.end() - 1)
+                if last is not None and not any(self.taken[k : last + 1]):
+                    entity = self._entity("org:" + dotted.group().casefold(), ORGANIZATION, dotted.group(), token.start)
+                    self._add(k, last, entity)
                 continue
             following = tokens[k + 1] if k + 1 < n else None
             if (
@@ -1259,6 +1320,21 @@ class _Extractor:
         if not _CYRILLIC_RE.search(form):
             return form
         return entities_uk.person_name(form.split())
+
+
+def could_be_name(word: str) -> bool:
+    """Could this capitalized word be part of a person's name? Not a title, a body word, a common or a
+    nationality word ("Foreign", "Minister", "The", "Ministry", "Ukrainian")."""
+    key = _strip_possessive(word).casefold()
+    gz = gazetteer()
+    return not (
+        key in _TITLE_WORDS
+        or key in _ORG_HEADS
+        or key in _NOT_NAME_WORDS
+        or key in gz.stopwords_en
+        or key in gz.stopwords_uk
+        or (key,) in gz.demonyms
+    )
 
 
 def _strip_possessive(word: str) -> str:

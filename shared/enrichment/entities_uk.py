@@ -88,6 +88,14 @@ def only_adjective(word: str) -> bool:
     return bool(readings) and all(r.pos in ("ADJF", "PRTF") and r.known for r in readings)
 
 
+def can_be_person(words: list[str], person_follows: bool) -> bool:
+    """Can these words after a role be a person's name? Not plural words, and not a complement that a name
+    found right after them completes ("мешканка Вовчанських Хуторів Людмила Гнатюк")."""
+    if person_follows:
+        return False
+    return not any(only_plural(w) for w in words)
+
+
 def only_plural(word: str) -> bool:
     """Only plural readings: "депутати" names many people, not a title before one name."""
     readings = [r for r in morphology.readings(word) if r.pos == "NOUN"]
@@ -163,8 +171,12 @@ def _agree(texts: list[str]) -> bool:
         for reading in morphology.readings(text):
             if reading.number == "plur" or reading.pos not in ("NOUN", "ADJF"):
                 continue
-            cases = morphology.CASES if reading.fixed else (reading.case,)
-            genders = (reading.gender,) if reading.gender in ("masc", "femn") else ("masc", "femn")
+            cases: tuple[str | None, ...] = morphology.CASES if reading.fixed else (reading.case,)
+            genders: tuple[str | None, ...] = (
+                (reading.gender,) if reading.gender in ("masc", "femn") else ("masc", "femn")
+            )
+            if text is texts[-1] and reading.case == "nomn" and reading.pos == "NOUN" and reading.gender == "masc":
+                cases, genders = morphology.CASES, ("masc", "femn")  # "Наталія Куссуль": indeclinable for a woman
             options.update((case, gender) for case in cases for gender in genders)
         shared = shared & options
         if not shared:
@@ -301,7 +313,7 @@ def _complement_end(run: _Extractor, head: int) -> int:
                     tokens[nxt].key == "питань"
                     or (token.key == "з" and topics)
                     or (token.key == "з" and _is_adjective(tokens[nxt].text) and _can_be_genitive(tokens[nxt].text))
-                    or (token.key != "з" and _can_be_genitive(tokens[nxt].text))
+                    or (token.key != "з" and (_can_be_genitive(tokens[nxt].text) or tokens[nxt].acronym))
                 )
             ):
                 topics = topics or tokens[nxt].key == "питань"
@@ -457,6 +469,9 @@ def latin_name_pass(run: _Extractor) -> None:
             if run.taken[last + 1]:
                 break
             last += 1
+        if k > 0 and tokens[k].joined and not tokens[k - 1].cyrillic and _yields_to_body(run, k - 1):
+            _release(run, k - 1, k - 1)  # "Ukraine Facility": the programme, not the country
+            k -= 1
         if run.text[token.start - 1 : token.start] == "-" or run.text[tokens[last].end : tokens[last].end + 1] == "-":
             k = last + 1
             continue

@@ -34,7 +34,7 @@ _UK_ALTERNATIONS = (("їв", "єв"), ("ів", "ов"), ("іль", "ол"), ("і
 class GazEntry:
     """One real-world entity with its display name per language."""
 
-    __slots__ = ("country", "generic", "id", "kind", "names", "type")
+    __slots__ = ("country", "generic", "id", "kind", "last_words_uk", "names", "type")
 
     def __init__(
         self, *, id: str, type: str, kind: str | None, names: dict[str, str], generic: bool, country: str | None
@@ -46,6 +46,8 @@ class GazEntry:
         self.generic = generic
         """A generic body ("Foreign Ministry") that the text qualifies with a country ("Russia's ...")."""
         self.country = country
+        self.last_words_uk: tuple[str, ...] = ()
+        """The last word of each Cyrillic name and alias ("Харківщина", "область"), for morphology to check."""
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names["en"]
@@ -120,6 +122,11 @@ class Gazetteer:
                 names={"en": raw["en"], "uk": raw["uk"]},
                 generic=bool(raw.get("generic")),
                 country=raw.get("country"),
+            )
+            entry.last_words_uk = tuple(
+                dict.fromkeys(
+                    alias.split()[-1] for alias in (raw["uk"], *raw.get("aliases", ())) if alias and is_cyrillic(alias)
+                )
             )
             self.entries.append(entry)
             self.by_id[entry.id] = entry

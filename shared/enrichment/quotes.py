@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from shared.enrichment.entities import EntityIndex, FoundEntity, Mention
+from shared.enrichment.entities import EntityIndex, FoundEntity, Mention, could_be_name
 from shared.enrichment.gazetteer import ORGANIZATION, PERSON
 from shared.enrichment.text import word_count
 from shared.enrichment.tokens import word_set
@@ -97,6 +97,7 @@ _WORK_BEFORE_RE = re.compile(
     r"(?:\s+[\w'’-]+){0,3}\s*$"
 )
 _ADJACENT_CHARS = 400  # how far back the sentence before a quote may start
+_APPOSITION_CHARS = 120  # how far before "said" a name may stand, an apposition between them
 _NAME_LIKE_RE = re.compile(r"(?<![\w.])[A-ZА-ЯІЇЄҐ][a-zа-яіїєґ'’-]+ [A-ZА-ЯІЇЄҐ][a-zа-яіїєґ'’-]+")
 _BAD_FIRST = word_set("which that who whom where when while if because what how")
 
@@ -212,6 +213,7 @@ class _Attribution(NamedTuple):
     phrase: str
     offset: int  # absolute offset of the phrase
     verb: str  # the speech verb, for its gender ("сказала")
+    last: bool = False  # the speaker is the last name in the phrase, nearest the verb
 
 
 def _attribution(span: _Span) -> _Attribution | None:
@@ -220,7 +222,13 @@ def _attribution(span: _Span) -> _Attribution | None:
     for pattern in (_AFTER_UK, _AFTER_VERB_SPEAKER, _AFTER_SPEAKER_VERB):
         match = pattern.match(after)
         if match:
-            return _Attribution(match.group("speaker"), span.after_start + match.start("speaker"), match.group("verb"))
+            # "— розповіла мешканка Вовчанських Хуторів Людмила Гнатюк": the name comes after its complement.
+            return _Attribution(
+                match.group("speaker"),
+                span.after_start + match.start("speaker"),
+                match.group("verb"),
+                last=pattern is _AFTER_UK,
+            )
     for pattern in (_ACCORDING_EN, _ACCORDING_UK):
         match = pattern.search(before)
         if match:
@@ -235,7 +243,9 @@ def _attribution(span: _Span) -> _Attribution | None:
     speaker_start = breaks[-1].end() if breaks else window_start
     speaker = before[speaker_start : verb.start()]
     if not speaker.strip():
-        return None
+        # "Marta Kos, the EU commissioner for enlargement, said": the name stands before the apposition.
+        start = max(0, verb.start() - _APPOSITION_CHARS)
+        return _Attribution(before[start : verb.start()], span.before_start + start, verb.group(), last=True)
     return _Attribution(speaker, span.before_start + speaker_start, verb.group())
 
 
@@ -265,6 +275,8 @@ class _Resolver:
             # "він в ефірі Радіо Свобода": the pronoun is the speaker, whatever follows it.
             return self._antecedent(span, _PRONOUN_GENDER[first] if _cyrillic(first) else None)
         inside = self.index.within(offset, offset + len(stripped))
+        if attribution.last:
+            inside = inside[::-1]
         for wanted in (PERSON, ORGANIZATION):
             chosen: Mention | None = next((m for m in inside if m.entity.type == wanted), None)
             if chosen is not None:
@@ -312,8 +324,11 @@ class _Resolver:
         assert self.index is not None
         covered = [(m.start, m.end) for m in self.index.mentions if low <= m.start < high]
         for match in _NAME_LIKE_RE.finditer(self.text, low, high):
-            if not any(a <= match.start() < b or a < match.end() <= b for a, b in covered):
-                return True
+            if any(a <= match.start() < b or a < match.end() <= b for a, b in covered):
+                continue
+            if any(not could_be_name(word) for word in match.group().split()):
+                continue  # "Foreign Minister", "The Kremlin": titles and common words are no one's name
+            return True
         return False
 
     def _by_role(self, role: str, verb: str) -> str | None:
