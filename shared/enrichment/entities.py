@@ -1369,8 +1369,10 @@ def _valid_name(name: str, gz: Gazetteer) -> bool:
     words = name.split()
     if not words or len(words) > 10 or len(name) < 2 or any(ch.isdigit() for ch in name):
         return False
-    for word in (words[0], words[-1]):
+    for position, word in ((0, words[0]), (-1, words[-1])):
         folded = _strip_possessive(word).casefold().strip(".,")
+        if position == 0 and len(words) > 1 and folded in _NAME_OPENERS:
+            continue  # "State Environmental Inspectorate"
         if folded in gz.stopwords_en or folded in gz.stopwords_uk or folded in _ORG_CONNECTORS:
             return False
     return words[0][0].isupper()
