@@ -10,7 +10,7 @@ tags (``derived=True``) follow, and never repeat a tag already present (case-ins
   human rights, crime and justice, international relations), each an IPTC Media Topic (``code``, e.g.
   "medtop:15000000" for sports), and narrower ones under them ("War in Ukraine", "Diplomacy",
   "Sanctions", ...). A topic applies when at least ``min_hits`` of its distinct keywords occur and it
-  is not far weaker than the strongest topic of its level (a third of its hits): a culture story that
+  is not far weaker than the strongest topic of its level (40% of its hits): a culture story that
   mentions the war once stays a culture story.
 
 Ukrainian triggers are dictionary forms (``lemmas``: "вибори|виборчий", "лінія фронт"), expanded
