@@ -486,7 +486,9 @@ def _cyrillic(text: str) -> bool:
 
 
 def _quoted_key(words: list[str]) -> str:
-    return " ".join(sorted(_lemma_set(words[0], ("NOUN", "ADJF")) or {words[0].casefold()})[:1] + words[1:]).casefold()
+    """One key for a quoted name in any case: its first word's dictionary form, then the rest as written."""
+    first = min(_lemma_set(words[0], ("NOUN", "ADJF")), default=words[0].casefold())
+    return " ".join([first, *words[1:]]).casefold()
 
 
 def _quoted_name(words: list[str]) -> str:
