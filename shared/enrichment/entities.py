@@ -20,10 +20,12 @@ miss; the lead wires it behind a setting, off by default. This module never impo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
+from shared.enrichment import entities_uk, morphology
 from shared.enrichment.gazetteer import ORGANIZATION, PERSON, PLACE, GazEntry, Gazetteer, gazetteer
 from shared.enrichment.tokens import Token, tokenize, word_set
 from shared.models.article import Entities, Entity
@@ -45,7 +47,11 @@ editor; senior news editor; editor-in-chief; reporter; correspondent; journalist
 prosecutor; prosecutor general; attorney general; ombudsman; dr; mr; mrs; ms; sgt; sergeant; capt;
 captain; lieutenant; major; maj; lawmaker; mp; premier; deputy; first lady; activist; professor; prof;
 representative; official; officer; diplomat; negotiator; economist; researcher; lawyer; author; writer;
-photographer; founder; member
+photographer; founder; member; co-chair; chief executive; executive director; managing director; poet;
+historian; lecturer; novelist; artist; actor; actress; singer; director general; coach; head coach;
+manager; striker; forward; midfielder; defender; goalkeeper; winger; skipper; farmer; engineer; surgeon;
+doctor; nurse; teacher; pensioner; volunteer; sergeant; private; soldier; deminer; prosthetist; ecologist;
+scientist; presiding judge; judge; anchor; presenter; chief economist
 """
 _TITLE_SEQUENCES = tuple(
     tuple(part.replace("-", " ").split()) for part in " ".join(_TITLES_EN.split()).split(";") if part.strip()
@@ -95,6 +101,51 @@ _TITLE_PREFIXES_UK = (
     "директор",
     "аналітик",
     "патріарх",
+    "міністерк",
+    "начальни",
+    "хірург",
+    "політолог",
+    "тренер",
+    "наставни",
+    "футболіст",
+    "півзахисни",
+    "нападни",
+    "воротар",
+    "актор",
+    "акторк",
+    "режисер",
+    "художни",
+    "письменни",
+    "поет",
+    "експерт",
+    "еколог",
+    "економіст",
+    "лікар",
+    "реабілітолог",
+    "професор",
+    "доцент",
+    "науков",
+    "співробітни",
+    "адвокат",
+    "захисник",
+    "детектив",
+    "полковни",
+    "сержант",
+    "волонтер",
+    "пенсіонер",
+    "мешкан",
+    "жител",
+    "засновни",
+    "власни",
+    "кореспондент",
+    "критик",
+    "суддя",
+    "судді",
+    "суддею",
+    "омбудсвум",
+    "бразилець",
+    "бразильця",
+    "капітан",
 )
 _TITLE_WORDS_UK = word_set(
     """мер мера меру мером посол посла послу послом голова голови голові головою папа король королева"""
@@ -108,9 +159,37 @@ _ORG_HEADS = word_set(
     corporation company group police assembly senate congress department command directorate bureau
     authority administration tribunal association alliance movement front brigade battalion regiment
     division corps fleet legion network center centre school college hospital church inc ltd llc
-    airlines airways railways times post cabinet secretariat inspectorate"""
+    airlines airways railways times post cabinet secretariat inspectorate headquarters league trust chamber
+    programme program technologies renewables institut club fc bundesliga cup federation"""
 )
+# Lower-case words after a name that make the name an organization's: "the European Solidarity faction",
+# "the Khartiia brigade", "the Khortytsia group of forces", "the Unbroken rehabilitation center".
+_ORG_KINDS_AFTER = word_set(
+    """faction party brigade band club movement bloc coalition group charity foundation fund center centre
+    company firm agency battalion regiment division corps"""
+)
+# Lower-case descriptions that make the name before (or after) them an organization's:
+# "Risoil, a grain terminal operator", "Dragon Capital, a Kyiv investment firm", "the charity Save the Children".
+_ORG_DESCRIBERS = word_set(
+    """company firm operator manufacturer charity group bank broadcaster agency utility insurer producer
+    retailer carrier airline platform outlet newspaper magazine channel club band party organisation
+    organization foundation fund association union brigade holding conglomerate giant startup developer
+    maker exporter importer trader chain network publisher newsroom ngo watchdog center centre museum gallery
+    theatre theater university institute school hospital clinic"""
+)
+_DOTTED_RE = re.compile(r"[A-Z]{2,}(?:\.[A-Z]{2,})+\b")
+_NAME_OPENERS = word_set("state central eastern western northern southern government")
+_APPOSITION_STOPS = word_set("of for at on in with from by to who which that said says")
+_SPORTS_ROLES = word_set("coach manager striker forward midfielder defender goalkeeper winger captain skipper player")
+_REGION_PLURALS = {"oblasts": "Oblast", "regions": "region", "districts": "district"}
+_NOT_ORG_ACRONYMS = word_set(
+    """TV OK AM PM GDP VAT CEO MP MPS II III IV VI VII VIII IX XI XII PR IT AI ID DNA HIV FM GMT UTC USD EUR UAH
+    CO PDF SUV LGBT LGBTQ COVID PHD SMS GPS LNG LPG UAV EV ВВП ПДВ ІТ ЗМІ ТОВ ПАТ АТ ФОП ТЦК ППО ПВО БПЛА РЕБ
+    ЗРК ЛЕП ТЕС ТЕЦ АЕС ГЕС СЕС ВПО ОСББ ДТП КАБ"""
+)
+_SCORE_RE = r"\d{1,2}[-–:]\d{1,2}"
 _ORG_CONNECTORS = frozenset({"of", "for"})
+_ORG_INNER = frozenset({"and", "&"})
 _ROLE_BEFORE_OF = frozenset({"member", "members", "bachelor", "master", "doctor", "head", "friends"})
 _NAME_PARTICLES = frozenset({"von", "van", "der", "de", "da", "di", "del", "la", "le", "du", "bin", "al", "ibn"})
 _SPEECH_VERBS_EN = word_set(
@@ -131,7 +210,8 @@ _PLACE_INTROS_UK = word_set(
     """місто міста місту містом місті село села селу селом селі селище селища селищу селищем селищі смт"""
 )
 _PLACE_WORDS = _PLACE_SUFFIXES | _PLACE_INTROS | _PLACE_INTROS_UK
-_OBLIQUE_UK = ("ого", "ому", "ові", "еві", "ою", "ею", "єю", "ої", "ам", "ям", "ах", "ях", "у", "ю", "і", "ї")
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+_QUOTED_GAP_RE = re.compile(r"[ «»\u00a0]+")
 
 
 class DetectedEntity(NamedTuple):
@@ -214,6 +294,7 @@ class _Extractor:
         self.tokens = tokenize(text)
         self.taken = [False] * len(self.tokens)
         self.by_ident: dict[str, FoundEntity] = {}
+        self._pending_orgs: list[tuple[int, int]] = []
         # (first token, last token, entity) per mention, in discovery order; sorted at the end.
         self.spans: list[tuple[int, int, FoundEntity]] = []
 
@@ -246,12 +327,17 @@ class _Extractor:
     def _drop(self, span: tuple[int, int, FoundEntity]) -> None:
         self.spans.remove(span)
         span[2].mentions -= 1
+        for k in range(span[0], span[1] + 1):
+            self.taken[k] = False
 
     def _span_starting(self, i: int) -> tuple[int, int, FoundEntity] | None:
         return next((s for s in self.spans if s[0] == i), None)
 
     def _span_ending(self, j: int) -> tuple[int, int, FoundEntity] | None:
         return next((s for s in self.spans if s[1] == j), None)
+
+    def _gap(self, k: int) -> str:
+        return self.text[self.tokens[k - 1].end : self.tokens[k].start] if k > 0 else ""
 
     def surface(self, i: int, j: int) -> str:
         return self.text[self.tokens[i].start : self.tokens[j].end]
@@ -311,7 +397,7 @@ class _Extractor:
         while i < len(tokens):
             if gz.can_start(tokens[i]):
                 hit = gz.match(tokens, i)
-                if hit is not None:
+                if hit is not None and not self._foreign_surname(i, hit[0], hit[1]):
                     j, entry = hit
                     entity = self._entity(entry.id, entry.type, entry.name(self.language), tokens[i].start, entry=entry)
                     if entry.type == PERSON and j > i:
@@ -409,6 +495,10 @@ class _Extractor:
             last = self._name_run(start)
             if last < start:
                 continue
+            if token.cyrillic and not entities_uk.can_be_person(
+                [t.text for t in tokens[start : last + 1]], self._span_starting(last + 1) is not None
+            ):
+                continue  # "мешканка Вовчанських Хуторів Людмила Гнатюк": the place before her name
             self._add_person(start, last)
 
     def _en_title_end(self, i: int) -> int | None:
@@ -430,6 +520,10 @@ class _Extractor:
     def _uk_title_end(self, i: int) -> int | None:
         word = self.tokens[i].key
         if word in _TITLE_WORDS_UK or word.startswith(_TITLE_PREFIXES_UK):
+            text = self.tokens[i].text
+            # "депутати" names many people; "журналістського" is an adjective, not a role
+            if entities_uk.only_plural(text) or entities_uk.only_adjective(text):
+                return None
             return i
         return None
 
@@ -437,13 +531,16 @@ class _Extractor:
         """Skip the role's complement ("закордонних справ", a country) to where the name starts."""
         tokens = self.tokens
         skipped = 0
-        while k < len(tokens) and tokens[k].joined:
+        while k < len(tokens) and (tokens[k].joined or _QUOTED_GAP_RE.fullmatch(self._gap(k))):
             if self.is_name_word(k):
+                following = self._span_starting(k + 1) if k + 1 < len(tokens) and tokens[k + 1].joined else None
+                if following is not None and following[2].type == PERSON:
+                    return None  # "голова правління Ощадбанку Юрій Кац": the name is already there
                 return k
             if self.taken[k] or not tokens[k].cap:
                 skipped += 1
-                if skipped > _SKIPPABLE_UK:
-                    return None
+                if skipped > _SKIPPABLE_UK or not (self.taken[k] or entities_uk.can_be_genitive(tokens[k].text)):
+                    return None  # "депутати врахують зауваження Головного ...": a verb ends the role
                 k += 1
                 continue
             return None
@@ -482,6 +579,8 @@ class _Extractor:
         tokens = self.tokens
         n = len(tokens)
         i = 0
+        while self._pending_orgs:
+            self._add_org(*self._pending_orgs.pop())
         while i < n:
             if self.taken[i] or tokens[i].cyrillic or not tokens[i].cap:
                 i += 1
@@ -493,28 +592,35 @@ class _Extractor:
                 continue
             s, e = org
             self._add_org(s, e)
+            while self._pending_orgs:
+                self._add_org(*self._pending_orgs.pop())
             i = e + 1
 
     def _cap_run(self, i: int) -> list[int]:
         tokens = self.tokens
+        n = len(tokens)
         run = [i]
         k = i + 1
         if tokens[i].possessive and i > 0:
             return run
-        while k < len(tokens) and tokens[k].joined and not self.taken[k]:
+        while k < n and tokens[k].joined and not self.taken[k]:
             token = tokens[k]
             if token.cap and not token.cyrillic:
                 run.append(k)
-                if token.possessive:
+                # "Prosecutor's Office": a possessive inside a body's name does not end it.
+                if token.possessive and not (
+                    k + 1 < n and tokens[k + 1].joined and tokens[k + 1].key in _ORG_HEADS and tokens[k + 1].cap
+                ):
                     break
                 k += 1
                 continue
+            nxt = k + 1
             if (
                 token.key in _ORG_CONNECTORS
-                and k + 1 < len(tokens)
-                and tokens[k + 1].joined
-                and not self.taken[k + 1]
-                and (tokens[k + 1].cap or tokens[k + 1].key == "the")
+                and nxt < n
+                and tokens[nxt].joined
+                and not self.taken[nxt]
+                and (tokens[nxt].cap or tokens[nxt].key == "the")
             ):
                 run.append(k)
                 k += 1
@@ -522,8 +628,20 @@ class _Extractor:
                     run.append(k)
                     k += 1
                 continue
+            # "Bank for Reconstruction and Development": "and" inside a name that already has "of"/"for".
+            if (
+                token.key in _ORG_INNER
+                and nxt < n
+                and tokens[nxt].joined
+                and tokens[nxt].cap
+                and not self.taken[nxt]
+                and any(tokens[x].key in _ORG_CONNECTORS for x in run)
+            ):
+                run.append(k)
+                k += 1
+                continue
             break
-        while len(run) > 1 and tokens[run[-1]].key in (*_ORG_CONNECTORS, "the"):
+        while len(run) > 1 and tokens[run[-1]].key in (*_ORG_CONNECTORS, *_ORG_INNER, "the"):
             run.pop()
         return run
 
@@ -536,9 +654,24 @@ class _Extractor:
         if end + 1 < len(tokens) and end + 1 in run and tokens[end + 1].key in _ORG_CONNECTORS:
             end = run[-1]
         members = [k for k in run if k <= end]
-        # Drop leading common words ("The", "Despite") and a role before "of" ("Member of Parliament").
-        while members and (tokens[members[0]].key in self.gz.stopwords_en or tokens[members[0]].key == "the"):
+        # Drop leading common words ("The", "Despite") and a role before "of" ("Member of Parliament"), but not
+        # the words that open bodies' names ("State Environmental Inspectorate", "Central Bank").
+        while members and (
+            (tokens[members[0]].key in self.gz.stopwords_en and tokens[members[0]].key not in _NAME_OPENERS)
+            or tokens[members[0]].key == "the"
+        ):
             members.pop(0)
+        # "Institute of Hydrobiology of the National Academy of Sciences": two bodies, split at "of the".
+        for position in range(1, len(members) - 2):
+            k = members[position]
+            if tokens[k].key == "of" and tokens[members[position + 1]].key == "the":
+                rest = members[position + 2 :]
+                if any(tokens[m].key in _ORG_HEADS for m in members[:position]) and any(
+                    tokens[m].key in _ORG_HEADS for m in rest
+                ):
+                    self._pending_orgs.append((rest[0], rest[-1]))
+                    members = members[:position]
+                    break
         for position, k in enumerate(members):
             if tokens[k].key == "of" and position > 0 and tokens[members[position - 1]].key in _ROLE_BEFORE_OF:
                 members = members[position + 1 :]
@@ -557,7 +690,10 @@ class _Extractor:
         qualifier: GazEntry | None = None
         demonym = self.gz.demonym_at(tokens, s)
         before = self._span_ending(s - 1) if s > 0 and tokens[s].joined else None
-        if demonym is not None and demonym[0] < e:
+        if before is not None and before[2].type == ORGANIZATION and not tokens[s - 1].possessive:
+            self._drop(before)
+            start = core_start = before[0]
+        elif demonym is not None and demonym[0] < e:
             qualifier = demonym[1]
             core_start = demonym[0] + 1
         elif before is not None and before[2].type == PLACE:
@@ -575,6 +711,14 @@ class _Extractor:
         if after is not None and after[1]:
             e = after[0][1]
             self._drop(after[0])
+        elif tokens[e].key in _ORG_HEADS and not tokens[e].cyrillic and e + 1 < len(tokens) and tokens[e + 1].joined:
+            # "University College London": a place right after the head word ends the name.
+            place = self._span_starting(e + 1)
+            if place is not None and place[2].type == PLACE and place[0] == place[1]:
+                following = place[1] + 1
+                if following >= len(tokens) or not (tokens[following].joined and tokens[following].cap):
+                    e = place[1]
+                    self._drop(place)
         name = self.surface(start, e)
         if tokens[e].possessive:
             name = name[: tokens[e].start - tokens[start].start] + _strip_possessive(tokens[e].text)
@@ -656,6 +800,14 @@ class _Extractor:
         if m >= len(tokens):
             return False
         gap = self.text[tokens[last].end : tokens[m].start]
+        if gap == ", " and tokens[m].key == "who" and not tokens[m].cap:
+            return True  # "Vasyl Moroz, who has fished here for 40 years, said": "who" is said of people
+        if gap == ", " and tokens[m].possessive and m + 1 < len(tokens) and tokens[m + 1].key in _TITLE_WORDS:
+            return True  # "Munir Mammadzade, UNICEF's representative in Ukraine,"
+        if gap == ", " and tokens[m].key == "co" and m + 1 < len(tokens):
+            m += 1  # "co-chair of"
+        if gap == ", " and tokens[m].key in _TITLE_WORDS and not tokens[m].cap:
+            return True
         if gap == ", " and tokens[m].key in ("a", "an", "the"):
             m += 1
         elif gap == " " and tokens[m].key in ("is", "was") and m + 1 < len(tokens):
@@ -711,6 +863,366 @@ class _Extractor:
                 entity.surname_keys = self.tokens[j].keys
             self._add(i, j, entity)
 
+    def _foreign_surname(self, i: int, j: int, entry: GazEntry) -> bool:
+        """A one-word match that means something else here. "Mykola Matviyenko" is not Valentina
+        Matviyenko; "Георгієві" (a dative given name) is not "Георгієва"; "Микола" is not "Миколаїв" and
+        "Європейського" is not "Європа": morphology must let the word be a form of the entry's name."""
+        tokens = self.tokens
+        if i != j:
+            return tokens[j].cyrillic and entry.type != PERSON and entities_uk.only_adjective(tokens[j].text)
+        if tokens[i].cyrillic:
+            if tokens[i].acronym:
+                return False
+            after = i + 1 < len(tokens) and tokens[i + 1].joined and self.is_name_word(i + 1)
+            if after and morphology.is_given_name(tokens[i].text):
+                return True  # "Георгієві Тихому", "Микола Калашник": a given name opens a full name
+            if entities_uk.only_adjective(tokens[i].text):
+                return True  # "Європейського" is not "Європа"
+            if not any(entities_uk.is_surname_form(tokens[i].text, w) for w in entry.last_words_uk):
+                return True  # "Дані" (data) is not "Данія", "Микола" is not "Миколаїв"
+            if entry.type == PERSON and i > 0 and tokens[i].joined and morphology.is_given_name(tokens[i - 1].text):
+                # "імені Ігоря Сікорського" is not Radosław Sikorski: the given name must be the entry's own
+                first = entry.name("uk").split()[0]
+                return not entities_uk.is_surname_form(tokens[i - 1].text, first)
+            return False
+        if entry.type != PERSON:
+            return False
+        return i > 0 and tokens[i].joined and tokens[i - 1].cap and self.is_name_word(i - 1)
+
+    def token_at(self, offset: int) -> int | None:
+        """The index of the token that covers character ``offset``, or None."""
+        lo, hi = 0, len(self.tokens) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            token = self.tokens[mid]
+            if token.end <= offset:
+                lo = mid + 1
+            elif token.start > offset:
+                hi = mid - 1
+            else:
+                return mid
+        return None
+
+    # -- English rules beyond the gazetteer ---------------------------------------------------------------
+    def region_list_pass(self) -> None:
+        """ "Kyiv, Chernihiv and Sumy oblasts" names three oblasts, not three cities; "Saltivskyi district"
+        and "the Oskil River" are places."""
+        tokens = self.tokens
+        n = len(tokens)
+        for k in range(1, n):
+            token = tokens[k]
+            if token.cyrillic or not token.joined:
+                continue
+            if token.key in _REGION_PLURALS and not token.cap:
+                suffix = _REGION_PLURALS[token.key]
+                m = k - 1
+                names: list[int] = []
+                while m >= 0 and tokens[m].cap and not tokens[m].cyrillic:
+                    names.append(m)
+                    gap = self.text[tokens[m - 1].end : tokens[m].start] if m > 0 else ""
+                    if m > 0 and gap == ", ":
+                        m -= 1
+                    elif m > 1 and tokens[m - 1].key == "and" and tokens[m - 1].joined:
+                        m -= 2
+                    else:
+                        break
+                for m in sorted(names):
+                    self._region(m, m, f"{tokens[m].text} {suffix}")
+            elif token.key in ("district", "river") and (token.key == "district" or token.cap):
+                m = k - 1
+                named = tokens[m].cap and not tokens[m].cyrillic and tokens[m].key not in self.gz.stopwords_en
+                if named and not self.taken[k]:
+                    self._region(m, k, f"{tokens[m].text} {token.text}")
+
+    def _region(self, i: int, j: int, name: str) -> None:
+        span = self._span_starting(i)
+        if span is not None:
+            if span[2].type != PLACE or span[1] != i:
+                return
+            self._drop(span)
+            for k in range(span[0], span[1] + 1):
+                self.taken[k] = False
+        elif any(self.taken[i : j + 1]):
+            return
+        entry = self.gz.lookup_name(name)
+        if entry is not None:
+            entity = self._entity(entry.id, entry.type, entry.name(self.language), self.tokens[i].start, entry=entry)
+        else:
+            entity = self._entity("place:" + name.casefold(), PLACE, name, self.tokens[i].start)
+        self._add(i, j, entity)
+
+    def team_pass(self) -> None:
+        """Sports teams: "Shakhtar Donetsk" (a name and a city), "Aberdeen striker Kevin Nisbet" (a name
+        before a player's role), "beat Aberdeen 3-1", "drew 1-1 with Rapid Vienna"."""
+        tokens = self.tokens
+        n = len(tokens)
+        starts = {span[0]: span for span in self.spans}
+        for k in range(n - 1):
+            token = tokens[k]
+            if not token.cap or self.taken[k] or token.cyrillic or not self.is_name_word(k):
+                continue
+            place = starts.get(k + 1) if tokens[k + 1].joined else None
+            if (
+                place is not None
+                and place[2].type == PLACE
+                and place[0] == place[1]
+                and place[2].entry is not None
+                and place[2].entry.kind in ("city", "capital")
+                and not (k > 0 and tokens[k].joined and tokens[k - 1].cap and not tokens[k - 1].sentence_start)
+            ):
+                self._drop(place)
+                self._add_team(k, place[1])
+            elif (
+                tokens[k + 1].key in _SPORTS_ROLES
+                and tokens[k + 1].joined
+                and not tokens[k + 1].cap
+                and k + 2 < n
+                and tokens[k + 2].cap
+                and not tokens[k].possessive
+            ):
+                self._add_team(k, k)
+        for match in re.finditer(rf"(?<![\w-]){_SCORE_RE}(?![\w-])", self.text):
+            before = self.token_at(match.start() - 2)
+            after = self.token_at(match.end() + 1)
+            if before is not None and tokens[before].end == match.start() - 1 and self.is_name_word(before):
+                start = before
+                while start > 0 and tokens[start].joined and self.is_name_word(start - 1):
+                    start -= 1
+                self._add_team(start, before)
+            if after is not None and tokens[after].key in ("with", "to", "against") and after + 1 < n:
+                first = after + 1
+                if self.is_name_word(first):
+                    last = first
+                    if (
+                        last + 1 < n
+                        and tokens[last + 1].joined
+                        and tokens[last + 1].cap
+                        and not tokens[last + 1].cyrillic
+                    ):
+                        last += 1
+                        place = self._span_starting(last)
+                        if place is not None and place[2].type == PLACE:
+                            self._drop(place)
+                    if not any(self.taken[first : last + 1]):
+                        self._add_team(first, last)
+
+    def _add_team(self, i: int, j: int) -> None:
+        if any(self.taken[i : j + 1]) or self.tokens[i].key in _TITLE_WORDS:
+            return
+        name = self.surface(i, j)
+        if self.tokens[j].possessive:
+            name = _strip_possessive(name)
+        entity = self._entity("org:" + name.casefold(), ORGANIZATION, name, self.tokens[i].start)
+        self._add(i, j, entity)
+
+    def described_org_pass(self) -> None:
+        """Names an organization word describes: "Risoil, a grain terminal operator", "the charity Save the
+        Children", "the European Solidarity faction", "Kyiv's water utility, Kyivvodokanal,"."""
+        tokens = self.tokens
+        n = len(tokens)
+        k = 0
+        while k < n:
+            if not tokens[k].cap or self.taken[k] or tokens[k].cyrillic or not self._org_name_word(k):
+                k += 1
+                continue
+            last = k
+            while last + 1 < n and tokens[last + 1].joined and last - k < 3:
+                if self._org_name_word(last + 1):
+                    last += 1
+                    if tokens[last].possessive:
+                        break
+                elif (
+                    tokens[last + 1].key in ("the", "of", "for", "and")
+                    and not tokens[last + 1].cap
+                    and last + 2 < n
+                    and tokens[last + 2].joined
+                    and self._org_name_word(last + 2)
+                ):
+                    last += 2  # "Save the Children"
+                else:
+                    break
+            # One capitalized word opening a sentence is usually no name at all.
+            lone_opener = tokens[k].sentence_start and last == k and k + 1 < n and not tokens[k + 1].cap
+            if lone_opener and not self._described_as_org(k, last):
+                k = last + 1
+                continue
+            if self._described_as_org(k, last):
+                self._add_team(k, last)
+            k = last + 1
+
+    def _org_name_word(self, k: int) -> bool:
+        token = self.tokens[k]
+        if self.taken[k] or token.cyrillic or not token.cap:
+            return False
+        key = token.key
+        if key in self.gz.stopwords_en or key in _TITLE_WORDS:
+            return False
+        if (key,) in self.gz.demonyms:
+            # "European Solidarity": a nationality word may open a name that goes on in capitals
+            following = self.tokens[k + 1] if k + 1 < len(self.tokens) else None
+            return (
+                following is not None
+                and following.joined
+                and following.cap
+                and not following.cyrillic
+                and (following.key,) not in self.gz.demonyms
+                and following.key not in _TITLE_WORDS
+            )
+        return True
+
+    def _described_as_org(self, first: int, last: int) -> bool:
+        tokens = self.tokens
+        n = len(tokens)
+        # After: ", a/the/its ... <describer>" within six words; or " <kind>" right after.
+        m = last + 1
+        if m < n and self.text[tokens[last].end : tokens[m].start] == ", ":
+            for k in range(m, min(m + 7, n)):
+                if k > m and not tokens[k].joined:
+                    break
+                if tokens[k].key in _TITLE_WORDS and not tokens[k].cap and tokens[k].key not in _ORG_DESCRIBERS:
+                    return False  # "Petro Savchuk, a spokesperson for the agency": a person
+                if tokens[k].key in _APPOSITION_STOPS:
+                    break
+                if tokens[k].key in _ORG_DESCRIBERS and not tokens[k].cap and not tokens[k].possessive:
+                    # "near Izmail, the bank said": a describer that is a clause's subject describes nothing.
+                    following = tokens[k + 1] if k + 1 < n else None
+                    return following is None or following.key not in _SPEECH_VERBS_EN
+                if (
+                    tokens[k].cap
+                    and k > m
+                    and not tokens[k].possessive
+                    and (tokens[k].key,) not in self.gz.demonyms
+                    and self._span_starting(k) is None
+                ):
+                    break
+        elif first > 0 and tokens[first - 1].key == "the" and tokens[first].joined:
+            # "the European Solidarity faction", "the Unbroken rehabilitation center" (never "an Islamist
+            # movement": a name takes the definite article).
+            if m < n and tokens[m].joined and tokens[m].key in _ORG_KINDS_AFTER and not tokens[m].cap:
+                return True
+            if m + 1 < n and tokens[m].joined and not tokens[m].cap and tokens[m + 1].joined:
+                kind = tokens[m + 1]
+                if kind.key in _ORG_KINDS_AFTER and not kind.cap and tokens[m].key not in ("of", "and"):
+                    return tokens[m].key not in self.gz.stopwords_en
+        # Before: "the company X", "the public broadcaster X", "water utility, X,".
+        p = first - 1
+        if p >= 0 and tokens[first].joined and tokens[p].key in _ORG_DESCRIBERS and not tokens[p].cap:
+            return True
+        if p >= 0 and tokens[p].key in _ORG_DESCRIBERS and not tokens[p].cap:
+            gap = self.text[tokens[p].end : tokens[first].start]
+            after = self.text[tokens[last].end : tokens[last].end + 1] if last < n else ""
+            return gap == ", " and after == ","
+        return False
+
+    def acronym_pass(self) -> None:
+        """Abbreviations are organizations unless the gazetteer says otherwise: "DTEK", "ICU", "ДСНС",
+        "Одеської ОВА" (with the region adjective before it, in the nominative)."""
+        tokens = self.tokens
+        n = len(tokens)
+        for k in range(n):
+            token = tokens[k]
+            if self.taken[k] or not token.acronym or len(token.key) < 2 or "." in token.text:
+                continue
+            if token.key in _NOT_ORG_ACRONYMS or not token.key.isalpha():
+                continue
+            dotted = _DOTTED_RE.match(self.text, token.start)
+            if dotted is not None and not token.cyrillic:
+                last = self.token_at(dotted.end() - 1)
+                if last is not None and not any(self.taken[k : last + 1]):
+                    entity = self._entity("org:" + dotted.group().casefold(), ORGANIZATION, dotted.group(), token.start)
+                    self._add(k, last, entity)
+                continue
+            following = tokens[k + 1] if k + 1 < n else None
+            if (
+                following is not None
+                and following.joined
+                and following.cap
+                and not following.acronym
+                and not token.cyrillic
+                and not following.cyrillic
+            ):
+                continue  # "HALO Trust", "DTEK Renewables": the start of a longer name
+            # "IRIS-T", "OSB-плитами": part of a hyphenated word, not a body's name.
+            if (k > 0 and self.text[tokens[k - 1].end : token.start] == "-") or (
+                k + 1 < n and self.text[token.end : tokens[k + 1].start] == "-"
+            ):
+                continue
+            start = k
+            name = token.text
+            if (
+                token.cyrillic
+                and k > 0
+                and token.joined
+                and not self.taken[k - 1]
+                and tokens[k - 1].cap
+                and tokens[k - 1].cyrillic
+                and entities_uk.adjective_before_acronym(tokens[k - 1].text)
+            ):
+                start = k - 1
+                name = f"{entities_uk.adjective_nominative(tokens[k - 1].text)} {token.text}"
+            entity = self._entity("org:" + name.casefold(), ORGANIZATION, name, tokens[start].start)
+            self._add(start, k, entity)
+
+    def repeated_surname_pass(self) -> None:
+        """Two or three name words whose last word appears alone elsewhere: "Oksana Levchenko ... Levchenko
+        pointed". Organizations do not repeat their last word alone; people's surnames do."""
+        tokens = self.tokens
+        n = len(tokens)
+        alone: dict[str, int] = {}
+        for k, token in enumerate(tokens):
+            if not token.cap or token.cyrillic:
+                continue
+            joined_before = k > 0 and token.joined and tokens[k - 1].cap
+            joined_after = k + 1 < n and tokens[k + 1].joined and tokens[k + 1].cap
+            alone[token.key] = alone.get(token.key, 0) + (0 if joined_before or joined_after else 1)
+        k = 0
+        while k < n:
+            if not tokens[k].cap or tokens[k].cyrillic or not self.is_name_word(k):
+                k += 1
+                continue
+            last = self._name_run(k, limit=3)
+            if (
+                last > k
+                and not tokens[last].possessive
+                and alone.get(tokens[last].key, 0) >= 1
+                and all(tokens[m].key not in _ORG_HEADS for m in range(k, last + 1))
+            ):
+                self._add_person(k, last)
+            k = max(last, k) + 1
+
+    def fold_acronyms(self) -> None:
+        """An abbreviation is the organization it abbreviates when the text names that one too:
+        "EBRD" → "European Bank for Reconstruction and Development", "ЄБРР", "ДСНС"."""
+        orgs = [e for e in self.by_ident.values() if e.type == ORGANIZATION and e.mentions and " " in e.name]
+        if not orgs:
+            return
+        for span in list(self.spans):
+            i, j, entity = span
+            if entity.type != ORGANIZATION or i != j or not self.tokens[i].acronym:
+                continue
+            letters = self.tokens[i].key.upper()
+            target = next((o for o in orgs if o is not entity and _abbreviates(letters, o.name)), None)
+            if target is not None:
+                self._drop(span)
+                self._add(i, j, target)
+
+    def fold_org_words(self) -> None:
+        """A team or company named in full once and then by its first word: "Shakhtar Donetsk" … "Shakhtar"."""
+        firsts: dict[str, FoundEntity] = {}
+        for entity in self.by_ident.values():
+            if entity.type == ORGANIZATION and entity.mentions and entity.entry is None and " " in entity.name:
+                firsts.setdefault(entity.name.split()[0].casefold(), entity)
+        if not firsts:
+            return
+        for k, token in enumerate(self.tokens):
+            if self.taken[k] or not token.cap or token.cyrillic:
+                continue
+            target = firsts.get(token.key)
+            if target is not None and not (
+                k + 1 < len(self.tokens) and self.tokens[k + 1].joined and self.tokens[k + 1].cap
+            ):
+                self._add(k, k, target)
+
     # -- folding -----------------------------------------------------------------------------------
     def fold_people(self) -> None:
         """A surname alone is the person named in full elsewhere in the text."""
@@ -725,6 +1237,21 @@ class _Extractor:
         def person_with_surname(token: Token) -> FoundEntity | None:
             return next((by_surname[k] for k in token.keys if k in by_surname), None)
 
+        # A known person's surname alone, when the text names someone else with that surname in full
+        # ("captain Mykola Matviyenko ... Matviyenko said"), is that someone.
+        local: dict[str, FoundEntity] = {}
+        for entity in self.by_ident.values():
+            if entity.type == PERSON and entity.entry is None and entity.surname_keys and entity.mentions:
+                for key in entity.surname_keys:
+                    local.setdefault(key, entity)
+        for span in list(self.spans):
+            i, j, entity = span
+            if entity.type == PERSON and i == j and entity.entry is not None and local:
+                full = [s for s in self.spans if s[2] is entity and s[1] > s[0]]
+                target = next((local[k] for k in self.tokens[i].keys if k in local), None)
+                if not full and target is not None:
+                    self._drop(span)
+                    self._add(i, j, target)
         for span in list(self.spans):
             i, j, entity = span
             if entity.type != PERSON or i != j or entity.surname_keys or entity.entry is not None:
@@ -759,7 +1286,9 @@ class _Extractor:
             if not candidates:
                 continue
             earlier = [e for pos, e in candidates if pos < i]
-            target = earlier[-1] if earlier else candidates[0][1]
+            if not earlier:
+                continue  # a short form refers back; before the qualified one it is another body
+            target = earlier[-1]
             self._drop(span)
             self._add(i, j, target)
 
@@ -769,24 +1298,43 @@ class _Extractor:
         for entity in entities:
             if entity.entry is None and entity.type == PERSON and self.language == "uk":
                 entity.name = self._nominative_form(entity)
-        entities = [e for e in entities if e.entry is not None or _valid_name(e.name, self.gz)]
+        entities = [
+            e
+            for e in entities
+            if e.entry is not None
+            # A body or place read by morphology may start with a word that is also common ("Головне").
+            or (e.type != PERSON and _CYRILLIC_RE.search(e.name) is not None and e.name[:1].isupper())
+            or _valid_name(e.name, self.gz)
+        ]
         keep = {id(e) for e in entities}
         mentions = [Mention(self.tokens[i].start, self.tokens[j].end, e) for i, j, e in self.spans if id(e) in keep]
         return EntityIndex(language=self.language, entities=entities, mentions=mentions)
 
     def _nominative_form(self, entity: FoundEntity) -> str:
-        """Of the forms a Ukrainian name took in the text, the one that looks least inflected."""
+        """The person's name in the nominative, from the fullest form the text gives (morphology decides)."""
         forms = [self.surface(i, j) for i, j, e in self.spans if e is entity]
-        forms = [f for f in forms if len(f.split()) == max(len(x.split()) for x in forms)]
+        if not forms:
+            return entity.name
+        longest = max(len(f.split()) for f in forms)
+        form = next(f for f in forms if len(f.split()) == longest)
+        if not _CYRILLIC_RE.search(form):
+            return form
+        return entities_uk.person_name(form.split())
 
-        def oblique(form: str) -> float:
-            # Case endings count 1; "-а"/"-я" only half, since feminine names end so in the nominative.
-            return sum(
-                1.0 if word.endswith(_OBLIQUE_UK) else 0.5 if word.endswith(("а", "я")) else 0.0
-                for word in form.split()
-            )
 
-        return min(forms, key=oblique) if forms else entity.name
+def could_be_name(word: str) -> bool:
+    """Could this capitalized word be part of a person's name? Not a title, a body word, a common or a
+    nationality word ("Foreign", "Minister", "The", "Ministry", "Ukrainian")."""
+    key = _strip_possessive(word).casefold()
+    gz = gazetteer()
+    return not (
+        key in _TITLE_WORDS
+        or key in _ORG_HEADS
+        or key in _NOT_NAME_WORDS
+        or key in gz.stopwords_en
+        or key in gz.stopwords_uk
+        or (key,) in gz.demonyms
+    )
 
 
 def _strip_possessive(word: str) -> str:
@@ -796,13 +1344,35 @@ def _strip_possessive(word: str) -> str:
     return word
 
 
+def _abbreviates(letters: str, name: str) -> bool:
+    """Do ``letters`` abbreviate ``name``? The first word's initial, then initials of later significant
+    words in order, some skipped: "NABU" ↔ "National Anti-Corruption Bureau of Ukraine", "ДСНС" ↔
+    "Державна служба України з надзвичайних ситуацій"."""
+    initials = [w[0].upper() for w in re.split(r"[\s-]+", name) if w and w.casefold() not in _ABBREVIATION_SKIP]
+    if len(letters) < 2 or not initials or initials[0] != letters[0] or len(letters) > len(initials):
+        return False
+    position = 1
+    for letter in letters[1:]:
+        while position < len(initials) and initials[position] != letter:
+            position += 1
+        if position >= len(initials):
+            return False
+        position += 1
+    return True
+
+
+_ABBREVIATION_SKIP = frozenset({"of", "for", "and", "the", "on", "in", "та", "і", "й", "з", "у", "в", "імені", "&"})
+
+
 def _valid_name(name: str, gz: Gazetteer) -> bool:
     """Reject fragments: a name is 1-7 words, has letters, and neither starts nor ends with a common word."""
     words = name.split()
-    if not words or len(words) > 7 or len(name) < 2 or any(ch.isdigit() for ch in name):
+    if not words or len(words) > 10 or len(name) < 2 or any(ch.isdigit() for ch in name):
         return False
-    for word in (words[0], words[-1]):
+    for position, word in ((0, words[0]), (-1, words[-1])):
         folded = _strip_possessive(word).casefold().strip(".,")
+        if position == 0 and len(words) > 1 and folded in _NAME_OPENERS:
+            continue  # "State Environmental Inspectorate"
         if folded in gz.stopwords_en or folded in gz.stopwords_uk or folded in _ORG_CONNECTORS:
             return False
     return words[0][0].isupper()
@@ -813,17 +1383,32 @@ def find_entities(text: str, language: str = "en", *, detector: EntityDetector |
     display = "uk" if language.split("-", maxsplit=1)[0].lower() == "uk" else "en"
     run = _Extractor(text, display, gazetteer())
     run.gazetteer_pass()
+    cyrillic = display == "uk" or _CYRILLIC_RE.search(text) is not None
+    if cyrillic:
+        entities_uk.place_pass(run)
+        entities_uk.org_pass(run)
+        entities_uk.quoted_org_pass(run)
+        entities_uk.name_pass(run)
+        if display == "uk":
+            entities_uk.latin_name_pass(run)
+    run.region_list_pass()
+    run.team_pass()
+    run.acronym_pass()
     run.qualify_generic()
     run.title_pass()
     run.org_pass()
+    run.described_org_pass()
     run.place_pass()
     run.speech_pass()
     run.apposition_pass()
     run.byline_pass()
+    run.repeated_surname_pass()
     if detector is not None:
         run.detector_pass(detector.detect(text, display))
     run.fold_people()
     run.fold_orgs()
+    run.fold_acronyms()
+    run.fold_org_words()
     return run.finish()
 
 

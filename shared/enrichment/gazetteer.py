@@ -34,7 +34,7 @@ _UK_ALTERNATIONS = (("їв", "єв"), ("ів", "ов"), ("іль", "ол"), ("і
 class GazEntry:
     """One real-world entity with its display name per language."""
 
-    __slots__ = ("country", "generic", "id", "kind", "names", "type")
+    __slots__ = ("country", "generic", "id", "kind", "last_words_uk", "names", "type")
 
     def __init__(
         self, *, id: str, type: str, kind: str | None, names: dict[str, str], generic: bool, country: str | None
@@ -46,6 +46,8 @@ class GazEntry:
         self.generic = generic
         """A generic body ("Foreign Ministry") that the text qualifies with a country ("Russia's ...")."""
         self.country = country
+        self.last_words_uk: tuple[str, ...] = ()
+        """The last word of each Cyrillic name and alias ("Харківщина", "область"), for morphology to check."""
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names["en"]
@@ -55,15 +57,33 @@ class GazEntry:
 
 
 class TopicRule:
-    """A taxonomy topic: its names per language and the keywords that signal it."""
+    """A taxonomy topic: its names per language, its IPTC Media Topic, and the words that signal it.
 
-    __slots__ = ("id", "keywords", "min_hits", "names")
+    ``keywords`` are English (word-start prefixes and phrases, see :mod:`shared.enrichment.topics`);
+    ``lemmas`` are Ukrainian dictionary forms, matched in any case or number through morphology.
+    ``parent`` is the general topic a narrower one belongs to (None for the general ones).
+    """
 
-    def __init__(self, *, id: str, names: dict[str, str], min_hits: int, keywords: tuple[str, ...]) -> None:
+    __slots__ = ("code", "id", "keywords", "lemmas", "min_hits", "names", "parent")
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        names: dict[str, str],
+        min_hits: int,
+        keywords: tuple[str, ...],
+        lemmas: tuple[str, ...] = (),
+        code: str | None = None,
+        parent: str | None = None,
+    ) -> None:
         self.id = id
         self.names = names
         self.min_hits = min_hits
         self.keywords = keywords
+        self.lemmas = lemmas
+        self.code = code
+        self.parent = parent
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names["en"]
@@ -82,6 +102,9 @@ class Gazetteer:
                 names={"en": t["en"], "uk": t["uk"]},
                 min_hits=t["min_hits"],
                 keywords=tuple(t["keywords"]),
+                lemmas=tuple(t.get("lemmas", ())),
+                code=t.get("code"),
+                parent=t.get("parent"),
             )
             for t in data["taxonomy"]
         )
@@ -99,6 +122,11 @@ class Gazetteer:
                 names={"en": raw["en"], "uk": raw["uk"]},
                 generic=bool(raw.get("generic")),
                 country=raw.get("country"),
+            )
+            entry.last_words_uk = tuple(
+                dict.fromkeys(
+                    alias.split()[-1] for alias in (raw["uk"], *raw.get("aliases", ())) if alias and is_cyrillic(alias)
+                )
             )
             self.entries.append(entry)
             self.by_id[entry.id] = entry

@@ -24,6 +24,13 @@ _TOPIC_PLACES = 3
 _PREFIX_WEIGHT = {ENTITY_PREFIX: 1.0, TOPIC_PREFIX: 0.6}
 
 
+def _narrow_first(keys: list[str]) -> list[str]:
+    """Narrower taxonomy topics ("topic:diplomacy") before the general ones ("topic:international"): two
+    articles that share a narrow topic are more related than two that share a broad one."""
+    narrow = {TOPIC_PREFIX + r.id for r in gazetteer().taxonomy if r.parent is not None}
+    return sorted(keys, key=lambda k: k not in narrow)
+
+
 def _topic_key(name: str) -> str:
     gz = gazetteer()
     entry = gz.lookup_name(name)
@@ -54,10 +61,14 @@ def index_keys(analysis: Analysis, tags: list[str], max_keys: int = MAX_KEYS) ->
     ]
     ranked = sorted(entities, key=lambda e: -e.mentions)  # stable: ties keep org, person, place order
     entity_names = {e.name.casefold() for e in entities}
-    topic_keys = _unique(
-        k
-        for k in (_topic_key(t.name) for t in analysis.topics if t.derived and t.name.casefold() not in entity_names)
-        if k.startswith(TOPIC_PREFIX)
+    topic_keys = _narrow_first(
+        _unique(
+            k
+            for k in (
+                _topic_key(t.name) for t in analysis.topics if t.derived and t.name.casefold() not in entity_names
+            )
+            if k.startswith(TOPIC_PREFIX)
+        )
     )
     keys = _unique(_topic_key(tag) for tag in tags[:_MAX_EDITOR_KEYS] if tag.strip())
     room_for_entities = max_keys - min(_TOPIC_PLACES, len(topic_keys))

@@ -1,28 +1,35 @@
-"""Topic tags: the editor's own, then tags derived from the entities and a small keyword taxonomy.
+"""Topic tags: the editor's own, then tags derived from the entities and a newsroom topic taxonomy.
 
 Editor tags are always kept, first, in the editor's order and spelling (``derived=False``). Derived
 tags (``derived=True``) follow, and never repeat a tag already present (case-insensitively):
 
 * entities the article is about: an entity mentioned at least twice, or a country, organization or
   person in the first paragraph, most mentioned first, at most ``MAX_ENTITY_TOPICS`` (4);
-* taxonomy topics ("Diplomacy", "War in Ukraine", "Human rights", ...): a topic applies when at
-  least ``min_hits`` of its distinct keywords occur. Keyword syntax (lower case, ``'`` for any apostrophe):
+* taxonomy topics: fifteen general ones that cover a newsroom (politics, war and security, economy,
+  energy, business, society, health, education, science and technology, culture, sports, environment,
+  human rights, crime and justice, international relations), each an IPTC Media Topic (``code``, e.g.
+  "medtop:15000000" for sports), and narrower ones under them ("War in Ukraine", "Diplomacy",
+  "Sanctions", ...). A topic applies when at least ``min_hits`` of its distinct keywords occur and it
+  is not far weaker than the strongest topic of its level (40% of its hits): a culture story that
+  mentions the war once stays a culture story.
+
+Ukrainian triggers are dictionary forms (``lemmas``: "вибори|виборчий", "лінія фронт"), expanded
+once per process into every form of each word through morphology (pymorphy3), so "виборів",
+"виборах" and "виборчої" match while "вибору" (choice) does not. English keywords keep a light
+syntax (lower case, ``'`` for any apostrophe):
 
   - ``recogni``: a word-start prefix, so it covers "recognize" and "recognition";
-  - ``ппо=``: the whole word only ("мзс=" is not "мзсх");
-  - ``ракет~``: a Ukrainian stem plus any one case ending of :data:`~shared.enrichment.tokens.UK_ENDINGS`
-    (the endings entity matching strips) or none, as a whole word: "ракета", "ракети", "ракетами",
-    but not "ракетка"; ``*`` lets a word run on freely ("розстріл* полонен" covers "розстріляли
-    полонених"); any word of a phrase may carry a marker ("мирн~ угод~" covers "мирної угоди");
-  - ``економік~|економіці=``: alternatives (forms of one word, synonyms) that count as one keyword,
-    so an inflected word repeated in another form does not count twice.
+  - ``war=``: the whole word only ("war" is not "warm");
+  - ``troops|soldier``: alternatives that count as one keyword.
 
 Names are in the article's language (en or uk), so a Ukrainian article gets "Росія" and "Дипломатія".
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Mapping
 from functools import cache
 
 from shared.enrichment.entities import EntityIndex, FoundEntity
@@ -31,7 +38,11 @@ from shared.enrichment.tokens import UK_ENDINGS
 from shared.models.article import Topic
 
 MAX_ENTITY_TOPICS = 4
-MAX_DERIVED = 8
+MAX_DERIVED = 10
+# A topic must have at least this share of the hits of the strongest topic of its level.
+RELATIVE_STRENGTH = 0.4
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+_UK_WORD_RE = re.compile(r"[а-яіїєґ']+(?:-[а-яіїєґ']+)*")
 _LEAD_KINDS = frozenset({"country", "region"})
 
 
@@ -122,19 +133,69 @@ def _normalize(text: str) -> str:
     return " ".join(folded.split())
 
 
+_Trigger = tuple[str, tuple[str, ...], tuple[frozenset[str], ...]]  # (keyword, topic ids, forms of later words)
+
+
+@cache
+def _lemma_index() -> dict[str, tuple[_Trigger, ...]]:
+    """Every form of every Ukrainian trigger's first word → the triggers it may start (built on first use)."""
+    from shared.enrichment import morphology  # noqa: PLC0415 - Ukrainian copy only pays for the dictionary
+
+    votes: dict[str, list[str]] = {}
+    for rule in gazetteer().taxonomy:
+        for keyword in rule.lemmas:
+            votes.setdefault(keyword, []).append(rule.id)
+    index: dict[str, list[_Trigger]] = {}
+    for keyword, topic_ids in votes.items():
+        for alternative in keyword.split("|"):
+            words = [morphology.lexeme(word) for word in alternative.split()]
+            for form in words[0]:
+                index.setdefault(form, []).append((keyword, tuple(topic_ids), tuple(words[1:])))
+    return {form: tuple(triggers) for form, triggers in index.items()}
+
+
+def _lemma_hits(normalized: str, hits: dict[str, set[str]]) -> None:
+    """Count the Ukrainian triggers in ``normalized`` text: each word of a trigger in any of its forms."""
+    index = _lemma_index()
+    words = _UK_WORD_RE.findall(normalized)
+    for position, word in enumerate(words):
+        for keyword, topic_ids, rest in index.get(word, ()):
+            following = words[position + 1 : position + 1 + len(rest)]
+            if len(following) < len(rest) or not all(w in forms for w, forms in zip(following, rest, strict=True)):
+                continue
+            for topic_id in topic_ids:
+                hits.setdefault(topic_id, set()).add(keyword)
+
+
+def _strong(rules: list[TopicRule], hits: dict[str, set[str]]) -> list[TopicRule]:
+    """Rules with enough hits, and not far weaker than the strongest rule of the same level."""
+    found = [r for r in rules if len(hits.get(r.id, ())) >= r.min_hits]
+    out: list[TopicRule] = []
+    for general in (True, False):  # the general topics first, then the narrower ones, strongest first
+        level = [r for r in found if (r.parent is None) == general]
+        if not level:
+            continue
+        best = max(len(hits[r.id]) for r in level)
+        floor = math.ceil(best * RELATIVE_STRENGTH)
+        out.extend(sorted((r for r in level if len(hits[r.id]) >= floor), key=lambda r: -len(hits[r.id])))
+    return out
+
+
 def taxonomy_topics(text: str) -> list[TopicRule]:
     """Taxonomy topics the text is about, strongest first."""
     index = _keyword_index()
     normalized = _normalize(text)
     hits: dict[str, set[str]] = {}
+    if _CYRILLIC_RE.search(normalized):
+        _lemma_hits(normalized, hits)
     found: set[str] = set()  # keywords already seen: a repeated word needs no second regex match
     for start in _start_re().finditer(normalized):
         position = start.start()
         for head, whole, alternatives, keyword, topic_ids in index[start.group(1)]:
-            if not normalized.startswith(head, position):
-                continue
+            if keyword in found or not normalized.startswith(head, position):
+                continue  # a keyword counts once, however often (and in whatever form) it occurs
             if alternatives is not None:
-                if keyword in found or _regex(alternatives).match(normalized, position) is None:
+                if _regex(alternatives).match(normalized, position) is None:
                     continue
             elif whole:
                 after = position + len(head)
@@ -143,8 +204,7 @@ def taxonomy_topics(text: str) -> list[TopicRule]:
             found.add(keyword)
             for topic_id in topic_ids:
                 hits.setdefault(topic_id, set()).add(keyword)
-    rules = [r for r in gazetteer().taxonomy if len(hits.get(r.id, ())) >= r.min_hits]
-    return sorted(rules, key=lambda r: -len(hits[r.id]))
+    return _strong(list(gazetteer().taxonomy), hits)
 
 
 def _about(index: EntityIndex, lede_end: int) -> list[FoundEntity]:
@@ -159,8 +219,13 @@ def _about(index: EntityIndex, lede_end: int) -> list[FoundEntity]:
     return chosen[:MAX_ENTITY_TOPICS]
 
 
-def merge_topics(editor_tags: list[str], derived_names: list[str]) -> list[Topic]:
-    """Editor tags first (kept as given), then derived names not already present, case-insensitively."""
+def merge_topics(
+    editor_tags: list[str], derived_names: list[str], codes: Mapping[str, str | None] | None = None
+) -> list[Topic]:
+    """Editor tags first (kept as given), then derived names not already present, case-insensitively.
+
+    ``codes`` gives the IPTC Media Topic of the derived names that are taxonomy topics.
+    """
     topics: list[Topic] = []
     seen: set[str] = set()
     for tag in editor_tags:
@@ -172,7 +237,7 @@ def merge_topics(editor_tags: list[str], derived_names: list[str]) -> list[Topic
     for name in derived_names:
         if name.casefold() not in seen and added < MAX_DERIVED:
             seen.add(name.casefold())
-            topics.append(Topic(name=name, derived=True))
+            topics.append(Topic(name=name, derived=True, code=(codes or {}).get(name)))
             added += 1
     return topics
 
@@ -182,5 +247,6 @@ def derive_topics(text: str, index: EntityIndex, tags: list[str], language: str 
     display = "uk" if language.split("-", maxsplit=1)[0].lower() == "uk" else "en"
     lede_end = text.find("\n\n") if "\n\n" in text else len(text)
     derived = [e.name for e in _about(index, lede_end)]
-    derived += [rule.name(display) for rule in taxonomy_topics(text)]
-    return merge_topics(tags, derived)
+    rules = taxonomy_topics(text)
+    derived += [rule.name(display) for rule in rules]
+    return merge_topics(tags, derived, {rule.name(display): rule.code for rule in rules})

@@ -64,6 +64,9 @@ class Entities(BaseModel):
 class Topic(BaseModel):
     name: str
     derived: bool = Field(description="True when the pipeline derived it; editor tags are never derived.")
+    code: str | None = Field(
+        default=None, description="IPTC Media Topic QCode of a taxonomy topic, e.g. 'medtop:11000000' (politics)."
+    )
 
 
 class Quote(BaseModel):
