@@ -39,7 +39,10 @@ RECONCILE = FunctionSpec("reconcile", 256, 60, "Publish due scheduled articles; 
 FUNCTIONS = (API, RELAY, ENRICH, RECONCILE)
 # Extra Lambda layers, each built from the [project.optional-dependencies] group of its name and
 # attached only to the functions listed (heavy dependencies stay off the other functions' cold path).
-EXTRA_LAYERS: dict[str, tuple[str, ...]] = {"enrich": (ENRICH.name,)}
+EXTRA_LAYERS: dict[str, tuple[str, ...]] = {"enrich": (ENRICH.name,), "auth": (API.name,)}
+# Layers installed exactly as pinned, without the packages' declared requirements: pymorphy3 declares the
+# Russian dictionary (16 MB) and setuptools, which it never imports when given the Ukrainian one.
+EXACT_LAYERS = frozenset({"enrich"})
 
 # -- Storage ----------------------------------------------------------------------------------------
 TABLE_PARTITION_KEY = "pk"

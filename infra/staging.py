@@ -226,12 +226,17 @@ def build_layer(
     build_dir: Path = BUILD_DIR,
     python_version: str = constants.LAMBDA_RUNTIME_VERSION,
     architecture: str = constants.LAMBDA_ARCHITECTURE,
+    exact: bool = False,
 ) -> Path:
-    """Return ``.build/layer/<hash>`` (its ``python/`` holds the wheels), building it with pip if absent."""
+    """Return ``.build/layer/<hash>`` (its ``python/`` holds the wheels), building it with pip if absent.
+
+    ``exact`` installs the pins alone (``--no-deps``), for packages whose declared requirements are not used.
+    """
     pins = tuple(sorted(runtime_requirements() if requirements is None else requirements))
     platform = LAYER_PLATFORMS[architecture]
     layers_dir = build_dir / "layer"
-    target = layers_dir / layer_hash(pins, python_version=python_version, platform=platform)
+    recipe_pins = (*pins, "--no-deps") if exact else pins
+    target = layers_dir / layer_hash(recipe_pins, python_version=python_version, platform=platform)
     if target.is_dir():
         return target
     with _locked(build_dir):
@@ -248,7 +253,8 @@ def build_layer(
             "--disable-pip-version-check",
         ]
         wheels_for = ["--platform", platform, "--implementation", "cp", "--python-version", python_version]
-        command = [*pip, *wheels_for, "--only-binary=:all:", "--target", str(built / "python"), *pins]
+        exactly = ["--no-deps"] if exact else []
+        command = [*pip, *wheels_for, "--only-binary=:all:", *exactly, "--target", str(built / "python"), *pins]
         if pins:
             # The command is built from constants and the project's own pins, not from outside input.
             result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
@@ -272,5 +278,6 @@ def build_layers(*, build_dir: Path = BUILD_DIR, pyproject: Path = ROOT / "pypro
     layers: dict[str, Path | None] = {"dependencies": build_layer(runtime_requirements(pyproject), build_dir=build_dir)}
     for group in constants.EXTRA_LAYERS:
         pins = optional_requirements(group, pyproject)
-        layers[group] = build_layer(pins, build_dir=build_dir) if pins else None
+        exact = group in constants.EXACT_LAYERS
+        layers[group] = build_layer(pins, build_dir=build_dir, exact=exact) if pins else None
     return layers

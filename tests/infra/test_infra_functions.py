@@ -149,21 +149,23 @@ def test_layers_are_built_for_the_function_runtime(synth):
         assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
 
 
-def test_only_enrich_gets_the_enrich_layer(synth):
-    # GIVEN the layers and the [enrich] optional-dependencies group of pyproject.toml
+def test_extra_layers_go_only_to_the_function_that_imports_them(synth):
+    # GIVEN the layers and the optional-dependencies groups of pyproject.toml ([enrich]: morphology, [auth]: JWT)
     dependencies = synth.logical_id("DependenciesLayer", "AWS::Lambda::LayerVersion")
-    extra = [i for i in synth.resources("AWS::Lambda::LayerVersion") if i.startswith("EnrichLayer")]
     layers = {name: f["Properties"]["Layers"] for name, (_, f) in synth.functions().items()}
-    # THEN every function has the dependency layer first
-    assert all(refs[0] == {"Ref": dependencies} for refs in layers.values())
-    # AND the enrich layer exists exactly when the group has packages, and only enrich carries it
-    if staging.optional_requirements("enrich"):
-        (enrich_layer,) = extra
-        assert layers["enrich"] == [{"Ref": dependencies}, {"Ref": enrich_layer}]
-    else:
-        assert extra == []
-        assert layers["enrich"] == [{"Ref": dependencies}]
-    assert all(refs == [{"Ref": dependencies}] for name, refs in layers.items() if name != "enrich")
+    # THEN every function has the dependency layer, and each extra layer exists exactly when its group has
+    # packages, carried only by its function (no two layers ship the same package, so order does not matter)
+    expected = {name: [{"Ref": dependencies}] for name in layers}
+    for group, owner in (("enrich", "enrich"), ("auth", "api")):
+        extra = [i for i in synth.resources("AWS::Lambda::LayerVersion") if i.startswith(f"{group.title()}Layer")]
+        if staging.optional_requirements(group):
+            (layer,) = extra
+            expected[owner] = [*expected[owner], {"Ref": layer}]
+        else:
+            assert extra == []
+    assert {name: sorted(refs, key=str) for name, refs in layers.items()} == {
+        name: sorted(refs, key=str) for name, refs in expected.items()
+    }
 
 
 def test_reconcile_ticks_are_not_retried_by_lambda(synth):

@@ -166,6 +166,6 @@ def test_an_empty_extra_group_builds_no_extra_layer(tmp_path):
     pyproject = _groups(tmp_path, "[project.optional-dependencies]\nenrich = []\n")
     # WHEN the layers are built (no runtime dependency: the dependency layer is an empty, cached folder)
     layers = staging.build_layers(build_dir=tmp_path / "build", pyproject=pyproject)
-    # THEN there is the dependency layer and no enrich layer
+    # THEN there is the dependency layer and no extra layer (neither group has packages)
     assert layers["dependencies"] is not None and layers["dependencies"].is_dir()
-    assert layers == {"dependencies": layers["dependencies"], "enrich": None}
+    assert layers == {"dependencies": layers["dependencies"], "enrich": None, "auth": None}
