@@ -1,11 +1,13 @@
-"""Lambda functions from the template, run in this process.
+"""Lambda functions from the template, run in this process, concurrently.
 
-Each function imports its ``Handler`` lazily (the first invocation is the cold start) with its own
-resolved ``Environment.Variables`` applied, and is invoked with them applied again. ``os.environ``
-is one per process, so applying a function's environment is exclusive: invocations run one at a
-time across the whole runtime (stricter than reserved concurrency 1, and what keeps each function
-from seeing another's settings). Events and results go through JSON, as they do in Lambda, so a
-handler that returns something JSON cannot carry (a ``Decimal``, a ``datetime``) fails here too.
+Each function imports its ``Handler`` lazily (the first invocation is the cold start). Invocations
+run concurrently up to the function's concurrency (its ``ReservedConcurrentExecutions``, else the
+runtime's default); more wait for a slot (Lambda would throttle; locally they queue, so that a
+burst does not turn into spurious failures). Each function sees its own ``Environment.Variables``
+through a per-thread layer over ``os.environ`` (``infra.local.environ``), at import and at every
+invocation, without blocking any other function. Events and results go through JSON, as they do in
+Lambda, so a handler that returns something JSON cannot carry (a ``Decimal``, a ``datetime``) fails
+here too. An injected crash (``faults.InvocationCrash``) ends the invocation as a runtime exit.
 """
 
 from __future__ import annotations
@@ -13,38 +15,23 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import os
 import sys
 import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from infra.local import environ, faults
+
 log = logging.getLogger(__name__)
 
-_ENVIRONMENT_LOCK = threading.RLock()
-
-
-@contextmanager
-def applied_environment(variables: Mapping[str, str]) -> Iterator[None]:
-    """Set ``variables`` in ``os.environ`` for the duration, exclusively, then restore what was there."""
-    with _ENVIRONMENT_LOCK:
-        previous = {key: os.environ.get(key) for key in variables}
-        os.environ.update(variables)
-        try:
-            yield
-        finally:
-            for key, value in previous.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+DEFAULT_CONCURRENCY = 4
 
 
 @dataclass(frozen=True)
@@ -112,6 +99,8 @@ class FunctionStats:
     invocations: int = 0
     errors: int = 0
     cold_starts: int = 0
+    crashes: int = 0  # injected crashes
+    peak_concurrency: int = 0
     last_error: str | None = None
 
 
@@ -120,19 +109,29 @@ class LocalFunction:
     spec: FunctionSpec
     code_root: Path
     runtime_environment: Mapping[str, str] = field(default_factory=dict)
+    concurrency: int = DEFAULT_CONCURRENCY
     stats: FunctionStats = field(default_factory=FunctionStats)
 
     def __post_init__(self) -> None:
-        self._lock = threading.Lock()
+        if self.concurrency < 1:
+            raise ValueError(f"{self.spec.logical_id}: concurrency must be at least 1")
+        self._import_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.concurrency)
         self._module: ModuleType | None = None
         self._handler: Callable[[Any, Any], Any] | None = None
-        self._active = 0
-        self._active_lock = threading.Lock()
+        self._state = threading.Lock()
+        self._waiting = 0
+        self._running = 0
+        self.layer = environ.EnvironmentLayer(self.environment())
 
     @property
     def in_flight(self) -> int:
-        """Invocations running or waiting for their turn."""
-        return self._active
+        """Invocations running or waiting for a slot."""
+        return self._waiting + self._running
+
+    @property
+    def running(self) -> int:
+        return self._running
 
     @property
     def module(self) -> ModuleType | None:
@@ -169,22 +168,34 @@ class LocalFunction:
         }
         return {**self.runtime_environment, **lambda_variables, **self.spec.environment}
 
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        with self._state:
+            self._waiting += 1
+        self._slots.acquire()
+        with self._state:
+            self._waiting -= 1
+            self._running += 1
+            self.stats.peak_concurrency = max(self.stats.peak_concurrency, self._running)
+        try:
+            yield
+        finally:
+            with self._state:
+                self._running -= 1
+            self._slots.release()
+
     def invoke(self, event: Any) -> Invocation:
         request_id = str(uuid.uuid4())
         started = time.perf_counter()
-        with self._active_lock:
-            self._active += 1
-        try:
-            with self._lock:
-                with applied_environment(self.environment()):
-                    cold = self._handler is None
-                    outcome = self._run(event, request_id)
-                outcome.duration_ms = (time.perf_counter() - started) * 1000
-                outcome.cold_start = cold
-                self._record(outcome)
-        finally:
-            with self._active_lock:
-                self._active -= 1
+        with self._slot():
+            layered = environ.current()
+            scope = layered.using(self.layer) if layered is not None else nullcontext()
+            with scope, faults.invocation(self.spec.logical_id, request_id):
+                cold = self._handler is None
+                outcome = self._run(event, request_id)
+            outcome.duration_ms = (time.perf_counter() - started) * 1000
+            outcome.cold_start = cold
+            self._record(outcome)
         return outcome
 
     def _run(self, event: Any, request_id: str) -> Invocation:
@@ -201,6 +212,9 @@ class LocalFunction:
             return Invocation(name, request_id, False, error_type="Runtime.MarshalError", error_message=str(exc))
         try:
             result = handler(payload, context)
+        except faults.InvocationCrash as exc:
+            log.warning("λ %s: %s", name, exc)
+            return Invocation(name, request_id, False, error_type="Runtime.ExitError", error_message=str(exc))
         except Exception as exc:
             log.warning("λ %s raised %s: %s\n%s", name, type(exc).__name__, exc, traceback.format_exc())
             return Invocation(name, request_id, False, error_type=type(exc).__name__, error_message=str(exc))
@@ -213,30 +227,37 @@ class LocalFunction:
         return Invocation(name, request_id, True, result=result)
 
     def _load(self) -> Callable[[Any, Any], Any]:
-        if self._handler is None:
-            root = str(self.code_root)
-            if root not in sys.path:
-                sys.path.insert(0, root)
-            started = time.perf_counter()
-            module = importlib.import_module(self.spec.module_name)
-            handler = getattr(module, self.spec.attribute, None)
-            if not callable(handler):
-                raise ImportError(f"{self.spec.module_name} has no callable {self.spec.attribute!r}")
-            log.info(
-                "λ %s: cold start, imported %s in %.0f ms",
-                self.spec.logical_id,
-                self.spec.handler,
-                (time.perf_counter() - started) * 1000,
-            )
-            self._module, self._handler = module, handler
-            self.stats.cold_starts += 1
+        if self._handler is not None:
+            return self._handler
+        with self._import_lock:  # concurrent first invocations wait for one import
+            if self._handler is None:
+                root = str(self.code_root)
+                if root not in sys.path:
+                    sys.path.insert(0, root)
+                started = time.perf_counter()
+                module = importlib.import_module(self.spec.module_name)
+                handler = getattr(module, self.spec.attribute, None)
+                if not callable(handler):
+                    raise ImportError(f"{self.spec.module_name} has no callable {self.spec.attribute!r}")
+                log.info(
+                    "λ %s: cold start, imported %s in %.0f ms",
+                    self.spec.logical_id,
+                    self.spec.handler,
+                    (time.perf_counter() - started) * 1000,
+                )
+                self._module, self._handler = module, handler
+                with self._state:
+                    self.stats.cold_starts += 1
         return self._handler
 
     def _record(self, outcome: Invocation) -> None:
-        self.stats.invocations += 1
-        if not outcome.ok:
-            self.stats.errors += 1
-            self.stats.last_error = f"{outcome.error_type}: {outcome.error_message}"
+        with self._state:
+            self.stats.invocations += 1
+            if not outcome.ok:
+                self.stats.errors += 1
+                self.stats.last_error = f"{outcome.error_type}: {outcome.error_message}"
+                if outcome.error_type == "Runtime.ExitError":
+                    self.stats.crashes += 1
         log.debug(
             "λ %s %s %.1f ms%s",
             self.spec.logical_id,
