@@ -20,6 +20,7 @@ behaviour is closer to DynamoDB's, never further from it.
    minutes of a successful transaction, the same token and the same items succeed again without
    applying anything; the same token with other items is an ``IdempotentParameterMismatchException``.
    A cancelled transaction is not remembered (it changed nothing; a resend is evaluated afresh).
+   At most ``MAX_TOKENS`` tokens are remembered (the oldest are forgotten first).
 4. ``UpdateItem`` that creates an item: moto writes two stream records (an ``INSERT`` with the key
    only, then an ``INSERT`` with the item). DynamoDB writes one. Updates go through the same
    check-then-install path as transactions.
@@ -29,6 +30,10 @@ behaviour is closer to DynamoDB's, never further from it.
    (one per ``GetRecords``, ~1.5 KB each, forever: ~50 MB an hour for one poller). DynamoDB expires
    them after 15 minutes. Here they expire after 15 minutes and at most ``MAX_ITERATORS`` are kept;
    an unknown or expired iterator is an ``ExpiredIteratorException`` (moto answered a 500).
+7. moto keeps a reference to every model object it ever creates (``BaseModel.instances_tracked``,
+   for its dashboard): every item version ever written, every stream record, iterator and SQS
+   message stays in memory until a reset, overwritten or deleted or not. For those high-churn
+   types (``UNTRACKED``) the objects are not tracked: they live as long as moto's state holds them.
 """
 
 from __future__ import annotations
@@ -45,8 +50,9 @@ _INSTALLED = False
 _INSTALL_LOCK = threading.Lock()
 
 TOKEN_WINDOW_S: Final = 600.0  # DynamoDB remembers a ClientRequestToken for 10 minutes
+MAX_TOKENS = 100_000  # and locally at most this many (~25 MB), oldest forgotten first
 ITERATOR_TTL_S: Final = 900.0  # a DynamoDB Streams shard iterator expires after 15 minutes
-MAX_ITERATORS: Final = 10_000
+MAX_ITERATORS = 10_000
 _OPERATIONS: Final = ("ConditionCheck", "Put", "Delete", "Update")
 ERROR_PREFIX: Final = "com.amazonaws.dynamodb.v20120810#"
 
@@ -90,7 +96,35 @@ def install() -> None:
         DynamoHandler.transact_write_items = transact_response  # type: ignore[method-assign]
         DynamoDBStreamsBackend.get_shard_iterator = _get_shard_iterator(DynamoDBStreamsBackend.get_shard_iterator)  # type: ignore[method-assign]
         DynamoDBStreamsBackend.get_records = _get_records  # type: ignore[method-assign]
+        _untrack()
         _INSTALLED = True
+
+
+UNTRACKED: Final = (
+    ("moto.dynamodb.models.dynamo_type", "Item"),
+    ("moto.dynamodb.models.table", "StreamRecord"),
+    ("moto.dynamodbstreams.models", "ShardIterator"),
+    ("moto.sqs.models", "Message"),
+)
+
+
+def _untrack() -> None:
+    """Gap 7: no global list keeps every item, record, iterator and message alive."""
+    import importlib  # noqa: PLC0415
+
+    from moto.core.common_models import BaseModel  # noqa: PLC0415
+
+    untracked = tuple(getattr(importlib.import_module(module), name) for module, name in UNTRACKED)
+    for cls in untracked:
+        cls.instances_tracked = []
+    original = BaseModel.__new__
+
+    def new(cls: type, *args: Any, **kwargs: Any) -> Any:
+        if issubclass(cls, untracked):
+            return object.__new__(cls)
+        return original(cls, *args, **kwargs)
+
+    BaseModel.__new__ = staticmethod(new)  # type: ignore[method-assign]
 
 
 # -- transactions -------------------------------------------------------------------------------------
@@ -332,7 +366,7 @@ def _ledger(backend: Any) -> OrderedDict[str, tuple[str, float]]:
         ledger = OrderedDict()
         backend._local_token_ledger = ledger
     now = time.monotonic()
-    while ledger and now - next(iter(ledger.values()))[1] > TOKEN_WINDOW_S:
+    while ledger and (len(ledger) >= MAX_TOKENS or now - next(iter(ledger.values()))[1] > TOKEN_WINDOW_S):
         ledger.popitem(last=False)
     return ledger
 

@@ -237,6 +237,12 @@ class SqsPoller(Poller):
         if len(messages) > 1:
             return injector.shuffle(messages, self.function.spec.logical_id, self.source)
         held = messages[0]
+        receives, limit = (
+            int(held.get("Attributes", {}).get("ApproximateReceiveCount", "1")),
+            self.settings.max_receive_count,
+        )
+        if receives > 1 or (limit is not None and receives + 2 >= limit):
+            return messages  # held back once already (no livelock at rate 1), or it would near the DLQ
         self.sqs.change_message_visibility(
             QueueUrl=self.queue_url, ReceiptHandle=held["ReceiptHandle"], VisibilityTimeout=self.settings.hold_back_s
         )
