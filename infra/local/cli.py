@@ -86,14 +86,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments and arguments[0] == "token":
-        from infra.local.tools import token_command  # noqa: PLC0415
+    if arguments and arguments[0] in ("token", "redrive"):
+        from infra.local.tools import main as verb  # noqa: PLC0415
 
-        return token_command(arguments[1:])
-    if arguments and arguments[0] == "redrive":
-        from infra.local.tools import redrive_command  # noqa: PLC0415
-
-        return redrive_command(arguments[1:])
+        return verb(arguments)
     if arguments and arguments[0] == "run":
         arguments = arguments[1:]
     args = _parser().parse_args(arguments)

@@ -88,3 +88,9 @@ def redrive_command(argv: Sequence[str]) -> int:
     print(f"moved {result.moved} message(s) from {result.dlq_url} to {result.source_url}", end="")
     print(f"; {result.failed} could not be sent (still in the DLQ)" if result.failed else "")
     return 0 if not result.failed else 1
+
+
+def main(argv: Sequence[str]) -> int:
+    """Dispatch ``token`` / ``redrive`` (``argv[0]``)."""
+    verbs = {"token": token_command, "redrive": redrive_command}
+    return verbs[argv[0]](argv[1:])

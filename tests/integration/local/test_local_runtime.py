@@ -378,3 +378,10 @@ def test_api_write_reaches_the_stream_handler_quickly(runtime: LocalRuntime) -> 
         time.sleep(0.01)
     assert _stream_records(key)
     assert time.monotonic() - started < 1.0
+
+
+def test_a_template_without_a_user_pool_has_no_tokens_and_no_jwks(runtime: LocalRuntime) -> None:
+    status, _, body = http("POST", runtime.base_url + "/_local/token", b'{"role": "editor"}')
+    assert status == 404
+    assert "no Cognito user pool" in json_body(body)["message"]
+    assert http("GET", runtime.base_url + "/_local/jwks.json")[0] == 404
