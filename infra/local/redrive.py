@@ -58,9 +58,10 @@ def redrive(
     to: str | None = None,
     limit: int | None = None,
     visibility_s: int = 60,
-    idle_rounds: int = 2,
+    idle_rounds: int = 1,
 ) -> RedriveResult:
-    """Move up to ``limit`` messages (default: until the DLQ reads empty ``idle_rounds`` times)."""
+    """Move up to ``limit`` messages (default: until a 1-second receive finds the DLQ empty
+    ``idle_rounds`` times in a row)."""
     dlq_url = queue_url(sqs, dlq)
     target = source_queue(sqs, dlq_url, to)
     fifo = target.endswith(".fifo")

@@ -349,7 +349,8 @@ class LocalRuntime:
             self._moto.stop()
             self._moto = None
         for function in self._parts.functions.values():
-            sys.modules.pop(function.spec.module_name, None)  # the next runtime gets a real cold start
+            for name in {function.spec.module_name, *function.module_names()}:
+                sys.modules.pop(name, None)  # the next runtime gets a real cold start
         self._clients = {}
         self._restore_process_environment()
         if LocalRuntime._running is self:
@@ -928,6 +929,7 @@ class LocalRuntime:
             lid: {
                 **asdict(f.stats),
                 "concurrency": f.concurrency,
+                "environments": f.environments,
                 "in_flight": f.in_flight,
             }
             for lid, f in self._parts.functions.items()

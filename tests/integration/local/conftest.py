@@ -40,8 +40,9 @@ def runtime() -> Iterator[LocalRuntime]:
 
 
 def workers() -> ModuleType:
-    """The fixture consumers' module as the runtime imported it (it records what it received)."""
-    return sys.modules["localrt_workers"]
+    """What the fixture functions recorded (``fixtures/localrt_records.py``, shared by every execution
+    environment of every fixture function)."""
+    return sys.modules["localrt_records"]
 
 
 def physical(runtime: LocalRuntime, logical_id: str) -> Any:

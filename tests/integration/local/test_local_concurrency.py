@@ -33,8 +33,9 @@ def runtime() -> Iterator[LocalRuntime]:
         local.stop()
 
 
-def _module(name: str) -> ModuleType:
-    return sys.modules[name]
+def _records() -> ModuleType:
+    """What the fixture functions recorded (shared by all their execution environments)."""
+    return sys.modules["localrt_records"]
 
 
 def _in_parallel(count: int, work: Callable[[int], Any]) -> list[Any]:
@@ -56,14 +57,15 @@ def _queue(runtime: LocalRuntime, logical_id: str) -> str:
 def test_a_function_runs_concurrently_up_to_the_runtime_default(runtime: LocalRuntime) -> None:
     # GIVEN SlowFunction without reserved concurrency and a runtime default of 2
     runtime.invoke("SlowFunction", {"sleep": 0})  # cold start first
-    slow = _module("localrt_slow")
-    slow.RUNNING["peak"] = 0
+    records = _records()
+    records.reset_peak("slow")
     # WHEN six callers invoke it at once
     outcomes = _in_parallel(6, lambda _: runtime.invoke("SlowFunction", {"sleep": 0.2}))
     # THEN all succeed, two at a time (never one, never more)
     assert all(outcome.ok for outcome in outcomes)
-    assert slow.RUNNING["peak"] == 2
+    assert records.RUNNING["slow_peak"] == 2
     assert runtime.functions["SlowFunction"].stats.peak_concurrency == 2
+    assert runtime.functions["SlowFunction"].environments == 2  # one execution environment per concurrent call
     assert runtime.functions["SlowFunction"].concurrency == 2
 
 
@@ -72,8 +74,8 @@ def test_reserved_concurrency_limits_a_function_without_blocking_others(runtime:
     single = runtime.functions["SingleFunction"]
     assert single.concurrency == 1
     runtime.invoke("SingleFunction", {"sleep": 0})
-    module = _module("localrt_single")
-    module.RUNNING["peak"] = 0
+    records = _records()
+    records.reset_peak("single")
     started = threading.Event()
 
     def slow_call() -> Any:
@@ -89,7 +91,7 @@ def test_reserved_concurrency_limits_a_function_without_blocking_others(runtime:
         slow_outcome = slow_future.result()
     # THEN SingleFunction ran one at a time, and all four finished while SlowFunction was still running
     assert all(outcome.ok for outcome in singles) and slow_outcome.ok
-    assert module.RUNNING["peak"] == 1
+    assert records.RUNNING["single_peak"] == 1
     assert slow_still_running
 
 
@@ -125,11 +127,12 @@ def test_an_sqs_mapping_runs_batches_in_parallel_up_to_reserved_concurrency(runt
     for body in bodies:
         sqs.send_message(QueueUrl=_queue(runtime, "JobsQueue"), MessageBody=body)
     assert runtime.wait_idle(20)
-    workload = _module("localrt_workload")
-    # THEN three batches ran at a time, and each message was processed exactly once
-    seen = Counter(job["body"] for job in workload.JOBS if job["body"] in bodies)
+    records = _records()
+    # THEN three batches ran at a time, each in its own execution environment, each message exactly once
+    seen = Counter(job["body"] for job in records.JOBS if job["body"] in bodies)
     assert seen == Counter(bodies)
-    assert workload.RUNNING["jobs_peak"] == 3
+    assert records.RUNNING["jobs_peak"] == 3
+    assert len(records.ENVIRONMENTS["jobs"]) == 3
     assert runtime.stats()["pollers"]["JobsMapping"]["peak_concurrent_batches"] == 3
 
 
@@ -140,10 +143,10 @@ def test_a_stream_mapping_runs_one_batch_at_a_time_in_stream_order(runtime: Loca
     for key in keys:
         ddb.put_item(TableName=table, Item={"pk": {"S": key}})
     assert runtime.wait_idle(20)
-    workload = _module("localrt_workload")
+    records = _records()
     # THEN the stream handler got them in write order, one batch at a time
-    assert [k for k in workload.STREAM if k in keys] == keys
-    assert workload.RUNNING["stream_peak"] == 1
+    assert [k for k in records.STREAM if k in keys] == keys
+    assert records.RUNNING["stream_peak"] == 1
 
 
 # -- moto under concurrency -----------------------------------------------------------------------------
@@ -168,7 +171,7 @@ def test_concurrent_writers_lose_no_update(runtime: LocalRuntime) -> None:
     ddb = runtime.client("dynamodb")
     assert ddb.get_item(TableName=table, Key={"pk": {"S": key}})["Item"]["n"] == {"N": "80"}
     assert runtime.wait_idle(30)
-    assert len({k for k in _module("localrt_workload").STREAM if k.startswith(f"{key}-")}) == 80
+    assert len({k for k in _records().STREAM if k.startswith(f"{key}-")}) == 80
 
 
 def test_cancelled_transactions_under_load_do_not_stall_the_stream(runtime: LocalRuntime) -> None:
@@ -207,7 +210,7 @@ def test_cancelled_transactions_under_load_do_not_stall_the_stream(runtime: Loca
     # THEN every transaction was cancelled, and the stream handler still got every put (and nothing else)
     assert cancelled == 45
     assert runtime.wait_idle(30)
-    delivered = {k for k in _module("localrt_workload").STREAM if k.startswith(prefix)}
+    delivered = {k for k in _records().STREAM if k.startswith(prefix)}
     expected = {f"{prefix}-taken"} | {f"{prefix}-{n}-{i}" for n in (1, 3, 5) for i in range(15)}
     assert delivered == expected
 

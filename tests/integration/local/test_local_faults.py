@@ -150,7 +150,7 @@ def test_the_runtime_own_calls_and_other_threads_are_never_faulted(runtime: Loca
     # THEN the message still reaches the worker (which makes no AWS call), and nothing was counted
     _set(runtime, rate=0)
     assert runtime.wait_idle(20)
-    assert body in [job["body"] for job in sys.modules["localrt_workload"].JOBS]
+    assert body in [job["body"] for job in sys.modules["localrt_records"].JOBS]
     assert runtime.faults.report()["by_kind"].keys() <= {"duplicate", "reorder"}
 
 
@@ -219,7 +219,7 @@ def test_duplicate_delivery_redelivers_processed_messages_but_never_into_the_dlq
     runtime.client("sqs").send_message(QueueUrl=resources["JobsQueue"].physical_id, MessageBody=body)
     assert runtime.wait_idle(20)
     # THEN the same message (same id) was delivered up to just below the DLQ limit, and then deleted
-    deliveries = [job for job in sys.modules["localrt_workload"].JOBS if job["body"] == body]
+    deliveries = [job for job in sys.modules["localrt_records"].JOBS if job["body"] == body]
     assert len(deliveries) == 4
     assert len({job["id"] for job in deliveries}) == 1
     dlq = resources["JobsDlq"].physical_id
@@ -239,7 +239,7 @@ def test_reordered_delivery_shuffles_a_batch(runtime: LocalRuntime) -> None:
     )
     assert runtime.wait_idle(20)
     # THEN every message arrived exactly once, not in the order sent
-    received = [body for batch in sys.modules["localrt_workload"].BATCHES for body in batch if body.startswith(tag)]
+    received = [body for batch in sys.modules["localrt_records"].BATCHES for body in batch if body.startswith(tag)]
     assert Counter(received) == Counter(bodies)
     assert received != bodies
     assert runtime.faults.report()["by_kind"]["reorder"] >= 1

@@ -59,7 +59,7 @@ def test_every_message_goes_back_to_the_queue_whose_redrive_policy_names_the_dlq
         QueueUrl=dlq, MessageBody="with-attrs", MessageAttributes={"kind": {"DataType": "String", "StringValue": "x"}}
     )
     # WHEN redriven by name
-    result = redrive(sqs, "work-dlq", idle_rounds=1)
+    result = redrive(sqs, "work-dlq")
     # THEN all 26 are on the work queue (attributes kept) and the DLQ is empty
     assert (result.moved, result.failed, result.source_url) == (26, 0, work)
     moved = {m["Body"]: m for m in _drain(sqs, work)}
@@ -83,7 +83,7 @@ def test_a_dlq_shared_by_several_queues_needs_a_target(sqs: Any) -> None:
     sqs.send_message(QueueUrl=dlq, MessageBody="one")
     with pytest.raises(RedriveError, match="several queues"):
         redrive(sqs, "shared-dlq")
-    assert redrive(sqs, "shared-dlq", to="first", idle_rounds=1).moved == 1
+    assert redrive(sqs, "shared-dlq", to="first").moved == 1
     assert _bodies(sqs, first) == ["one"]
 
 
@@ -98,7 +98,7 @@ def test_fifo_messages_keep_their_group(sqs: Any) -> None:
     work = _queue_with_dlq(sqs, "work.fifo", dlq, fifo=True)
     for n in range(3):
         sqs.send_message(QueueUrl=dlq, MessageBody=f"m{n}", MessageGroupId="article-1", MessageDeduplicationId=f"d{n}")
-    assert redrive(sqs, "work-dlq.fifo", idle_rounds=1).moved == 3
+    assert redrive(sqs, "work-dlq.fifo").moved == 3
     messages = sqs.receive_message(QueueUrl=work, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"])[
         "Messages"
     ]

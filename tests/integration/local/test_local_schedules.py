@@ -201,7 +201,8 @@ def runtime() -> Iterator[LocalRuntime]:
 
 
 def _platform() -> Any:
-    return sys.modules["localrt_platform"]
+    """What the fixture functions recorded (shared by all their execution environments)."""
+    return sys.modules["localrt_records"]
 
 
 def _wait(check: Callable[[], Any], timeout: float = 10) -> Any:
