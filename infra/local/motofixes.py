@@ -34,12 +34,20 @@ behaviour is closer to DynamoDB's, never further from it.
    for its dashboard): every item version ever written, every stream record, iterator and SQS
    message stays in memory until a reset, overwritten or deleted or not. For those high-churn
    types (``UNTRACKED``) the objects are not tracked: they live as long as moto's state holds them.
+8. ``Query`` (``Table.query``) walked and sorted the whole table on every call, for the table and
+   for a GSI alike: O(table size), where DynamoDB reads one partition. Here a table query starts
+   from its partition (a dict lookup), and a GSI query from a bucket of the index kept per hash key
+   value: built on the index's first query, then maintained on every write (moto's put and delete,
+   and the writes above); a write path that changes items in place (``UpdateItem`` with the legacy
+   ``AttributeUpdates``) makes the table's indexes rebuild on their next query. moto's own code
+   still filters, sorts and pages the candidates, so answers are unchanged. ``Scan`` is untouched.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import inspect
 import json
 import threading
 import time
@@ -97,6 +105,7 @@ def install() -> None:
         DynamoDBStreamsBackend.get_shard_iterator = _get_shard_iterator(DynamoDBStreamsBackend.get_shard_iterator)  # type: ignore[method-assign]
         DynamoDBStreamsBackend.get_records = _get_records  # type: ignore[method-assign]
         _untrack()
+        _index_queries()
         _INSTALLED = True
 
 
@@ -301,7 +310,9 @@ def _install(table: Any, hash_value: Any, range_value: Any, current: Any, new: A
         else:
             table.items[hash_value] = new
         if current is not None and current == new:
+            _reindex(table, current, new)  # the same attributes, a new object: the index holds the new one
             return  # nothing changed: no stream record
+    _reindex(table, current, new)
     if table.stream_shard is not None:
         table.stream_shard.add(current, new)
 
@@ -322,6 +333,7 @@ def _update_item(  # noqa: PLR0917 - moto's own signature, positional as moto ca
 ) -> Any:
     """UpdateItem through check-then-install (gaps 4 and 5); the legacy parameters keep moto's path."""
     if attribute_updates or expected:
+        _table_or_none(self, table_name, _forget_indexes)  # moto changes the item in place
         return original(
             self,
             table_name,
@@ -433,3 +445,142 @@ def _get_records(self: Any, iterator_arn: str, limit: int) -> dict[str, Any]:
         following._local_created = time.monotonic()
     _iterators(self)
     return result
+
+
+# -- Query by partition and by index bucket (gap 8) -----------------------------------------------------
+_BUCKETS = "_local_gsi_buckets"  # {index name: {hash key value: {(hash, range): item}}}
+
+
+def _table_or_none(backend: Any, name: str, action: Any) -> None:
+    table = backend.tables.get(name)
+    if table is not None:
+        action(table)
+
+
+def _forget_indexes(table: Any) -> None:
+    table.__dict__.pop(_BUCKETS, None)
+
+
+def _index_hash_attribute(index: Any) -> str | None:
+    hashes = [key["AttributeName"] for key in index.schema if key["KeyType"] == "HASH"]
+    return hashes[0] if len(hashes) == 1 else None  # multi-attribute keys: moto's own scan
+
+
+def _item_key(item: Any) -> tuple[Any, Any]:
+    return (item.hash_key, item.range_key)
+
+
+def _reindex(table: Any, old: Any, new: Any) -> None:
+    """Keep the built GSI buckets in step with one item changing from ``old`` to ``new``."""
+    buckets = table.__dict__.get(_BUCKETS)
+    if not buckets:
+        return
+    for index in table.global_indexes:
+        bucket_map = buckets.get(index.name)
+        attribute = _index_hash_attribute(index)
+        if bucket_map is None or attribute is None:
+            continue
+        for item, add in ((old, False), (new, True)):
+            value = item.attrs.get(attribute) if item is not None else None
+            if value is None:
+                continue
+            bucket = bucket_map.setdefault(value, {})
+            if add:
+                bucket[_item_key(item)] = item
+            else:
+                bucket.pop(_item_key(item), None)
+
+
+def _bucket(table: Any, index: Any, value: Any) -> list[Any] | None:
+    attribute = _index_hash_attribute(index)
+    if attribute is None:
+        return None
+    buckets = table.__dict__.setdefault(_BUCKETS, {})
+    if index.name not in buckets:
+        built: dict[Any, dict[tuple[Any, Any], Any]] = {}
+        for item in _every_item(table):
+            found = item.attrs.get(attribute)
+            if found is not None:
+                built.setdefault(found, {})[_item_key(item)] = item
+        buckets[index.name] = built
+    return list(buckets[index.name].get(value, {}).values())
+
+
+def _every_item(table: Any) -> list[Any]:
+    if table.range_key_attr:
+        return [item for partition in table.items.values() for item in partition.values()]
+    return list(table.items.values())
+
+
+def _sorted(items: list[Any]) -> list[Any]:
+    """In the order moto's ``all_items`` gives."""
+    return sorted(items, key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
+
+
+def _index_queries() -> None:
+    from moto.dynamodb.models.table import Table  # noqa: PLC0415
+
+    original_query = Table.query
+    original_put = Table.put_item
+    original_delete = Table.delete_item
+
+    signature = inspect.signature(original_query)
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        arguments = signature.bind(self, hash_key, *args, **kwargs).arguments  # moto passes most by position
+        candidates = _candidates(self, hash_key, arguments.get("index_name"), arguments.get("hash_key_conditions"))
+        if candidates is None:
+            return original_query(self, hash_key, *args, **kwargs)
+        self.all_items = lambda: candidates  # moto's query reads its candidates from here
+        try:
+            return original_query(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    def put_item(self: Any, item_attrs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        old = _current(self, item_attrs)
+        new = original_put(self, item_attrs, *args, **kwargs)
+        _reindex(self, old, new)
+        return new
+
+    def delete_item(self: Any, hash_key: Any, range_key: Any) -> Any:
+        old = original_delete(self, hash_key, range_key)
+        _reindex(self, old, None)
+        return old
+
+    Table.query = query  # type: ignore[method-assign]
+    Table.put_item = put_item  # type: ignore[method-assign]
+    Table.delete_item = delete_item  # type: ignore[method-assign]
+
+
+def _current(table: Any, item_attrs: dict[str, Any]) -> Any:
+    if not table.__dict__.get(_BUCKETS):
+        return None
+    from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
+
+    try:
+        hash_value = DynamoType(item_attrs[table.hash_key_attr])
+        range_value = DynamoType(item_attrs[table.range_key_attr]) if table.range_key_attr else None
+        return table.get_item(hash_value, range_value)
+    except Exception:  # moto will refuse the item itself; the index must not fail first
+        return None
+
+
+def _candidates(table: Any, hash_key: Any, index_name: str | None, conditions: Any) -> list[Any] | None:
+    """The items a query can match: one partition, or one bucket of a GSI (None: let moto scan)."""
+    if index_name is None:
+        if hash_key is None:
+            return None
+        partition = table.items.get(hash_key)
+        if partition is None:
+            return []
+        return _sorted(list(partition.values()) if table.range_key_attr else [partition])
+    index = next((i for i in table.global_indexes if i.name == index_name), None)
+    if index is None:
+        return None  # a local secondary index: its partition is the table's, moto scans
+    attribute = _index_hash_attribute(index)
+    value = next((v for name, v in conditions or () if name == attribute), None)
+    if value is None:
+        return None
+    bucket = _bucket(table, index, value)
+    return None if bucket is None else _sorted(bucket)

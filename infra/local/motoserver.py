@@ -20,7 +20,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -39,14 +39,22 @@ class LockStats:
     held_s: float = 0.0  # total time the lock was held by requests
     longest_hold_s: float = 0.0
     short_polls: int = 0  # long polls run as short polls
+    cpu_s: float = 0.0  # CPU time moto's request threads used (held_s minus waiting for the GIL)
+    by_operation: dict[str, list[float]] = field(default_factory=dict)  # [requests, s held, CPU s]
 
     def as_dict(self) -> dict[str, Any]:
+        slowest = sorted(self.by_operation.items(), key=lambda item: -item[1][1])[:10]
         return {
             "requests": self.requests,
             "waited_s": round(self.waited_s, 3),
             "held_s": round(self.held_s, 3),
             "longest_hold_ms": round(self.longest_hold_s * 1000, 1),
             "short_polls": self.short_polls,
+            "cpu_s": round(self.cpu_s, 3),
+            "held_by_operation": {
+                name: {"requests": int(count), "held_s": round(held, 3), "cpu_s": round(cpu, 3)}
+                for name, (count, held, cpu) in slowest
+            },
         }
 
 
@@ -90,7 +98,7 @@ class SerializedApp:
 
         asked = time.perf_counter()
         with MOTO_LOCK:
-            got = time.perf_counter()
+            got, cpu = time.perf_counter(), time.thread_time()
             iterable = self.app(environ, capture)
             try:
                 chunks.extend(iterable)
@@ -98,15 +106,33 @@ class SerializedApp:
                 close = getattr(iterable, "close", None)
                 if close is not None:
                     close()
-            held = time.perf_counter() - got
+            held, used = time.perf_counter() - got, time.thread_time() - cpu
             self.stats.requests += 1
+            self.stats.cpu_s += used
             self.stats.waited_s += got - asked
             self.stats.held_s += held
             self.stats.longest_hold_s = max(self.stats.longest_hold_s, held)
+            entry = self.stats.by_operation.setdefault(_operation(environ), [0, 0.0, 0.0])
+            entry[0] += 1
+            entry[1] += held
+            entry[2] += used
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
         body = b"".join(chunks)
         headers.append(("Content-Length", str(len(body))))
         return captured["status"], headers, body
+
+
+def _operation(environ: dict[str, Any]) -> str:
+    """A short name for what a request asks (JSON protocols name it in a header; S3 by its verb)."""
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return str(target).split(".")[-1]
+    path = str(environ.get("PATH_INFO", "/")).strip("/").split("/", 1)[0]
+    return (
+        f"{environ.get('REQUEST_METHOD', '?')} /{path}"
+        if path.startswith(("moto-api", "schedules"))
+        else str(environ.get("REQUEST_METHOD", "?"))
+    )
 
 
 def _sqs_long_poll(environ: dict[str, Any]) -> tuple[dict[str, Any], float] | None:

@@ -4,6 +4,7 @@ and moto's state safe under concurrent requests, including the stall a cancelled
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 import threading
@@ -16,8 +17,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from moto.dynamodb.models import dynamodb_backends
 
 from infra.local import LocalRuntime
+from infra.local.motoserver import MOTO_LOCK
+from infra.local.template import DEFAULT_ACCOUNT_ID
 from tests.integration.local.conftest import FIXTURES
 
 TEMPLATE = FIXTURES / "workload.json"
@@ -229,3 +233,25 @@ def test_a_long_poll_does_not_hold_moto_for_others(runtime: LocalRuntime) -> Non
     assert polling.is_alive()
     polling.join(10)
     assert not polling.is_alive()
+
+
+def test_a_stream_poller_whose_iterator_went_stale_rereads_from_its_last_record(runtime: LocalRuntime) -> None:
+    # GIVEN the stream poller reading along, then moto's table object swapped for a copy (what moto's
+    # transaction rollback did: the poller's iterator keeps reading the old table's shard)
+    ddb, table = runtime.client("dynamodb"), _table(runtime)
+    before = f"stale-before-{uuid.uuid4().hex[:6]}"
+    ddb.put_item(TableName=table, Item={"pk": {"S": before}})
+    assert runtime.wait_idle(10)
+    with MOTO_LOCK:
+        backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][runtime.region]
+        backend.tables[table] = copy.deepcopy(backend.tables[table])
+    poller = next(p for p in runtime.pollers if p.name == "StreamMapping")
+    refreshes = poller.refreshes  # type: ignore[attr-defined]
+    # WHEN another item is written
+    after = f"stale-after-{uuid.uuid4().hex[:6]}"
+    ddb.put_item(TableName=table, Item={"pk": {"S": after}})
+    # THEN the poller notices its iterator is behind the stream, takes a new one, and delivers the record once
+    assert runtime.wait_idle(10)
+    assert _records().STREAM.count(after) == 1
+    assert _records().STREAM.count(before) == 1
+    assert poller.refreshes > refreshes  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ poller running) is in test_local_concurrency.py.
 from __future__ import annotations
 
 import gc
+import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -446,3 +447,161 @@ def test_deleted_messages_and_overwritten_items_are_not_kept_alive(ddb: Any) -> 
     # THEN only what moto's state still holds is alive: one item, no message
     live = [obj for obj in gc.get_objects() if isinstance(obj, Item | Message)]
     assert [type(obj).__name__ for obj in live] == ["Item"]
+
+
+# -- gap 8: Query reads a partition or an index bucket, not the whole table ----------------------------
+def _feed_table(ddb: Any, name: str) -> str:
+    ddb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": name_, "AttributeType": "S"} for name_ in ("pk", "sk", "feed", "at")],
+        BillingMode="PAY_PER_REQUEST",
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "Feed",
+                "KeySchema": [
+                    {"AttributeName": "feed", "KeyType": "HASH"},
+                    {"AttributeName": "at", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    return name
+
+
+def _fill_feed(name: str, count: int) -> None:
+    table = dynamodb_backends[ACCOUNT][REGION].tables[name]
+    for n in range(count):
+        attrs = {"pk": {"S": f"A#{n:06d}"}, "sk": {"S": "HEAD"}, "feed": {"S": f"f{n % 50}"}, "at": {"S": f"{n:06d}"}}
+        table.put_item(attrs)
+
+
+def test_a_query_compares_the_same_number_of_keys_at_10_000_items_as_at_10(
+    ddb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a count of moto's key comparisons
+    comparisons = {"n": 0}
+    equal, less = DynamoType.__eq__, DynamoType.__lt__
+
+    def counting_eq(self: DynamoType, other: Any) -> bool:
+        comparisons["n"] += 1
+        return equal(self, other)
+
+    def counting_lt(self: DynamoType, other: Any) -> bool:
+        comparisons["n"] += 1
+        return less(self, other)
+
+    work = {}
+    for size in (10, 10_000):
+        name = _feed_table(ddb, f"feed{size}")
+        _fill_feed(name, size)
+        ddb.put_item(
+            TableName=name, Item={"pk": {"S": "A#x"}, "sk": {"S": "HEAD"}, "feed": {"S": "rare"}, "at": {"S": "1"}}
+        )
+        ddb.query(  # the index bucket is built on its first query, then kept
+            TableName=name,
+            IndexName="Feed",
+            KeyConditionExpression="feed = :f",
+            ExpressionAttributeValues={":f": {"S": "rare"}},
+        )
+        monkeypatch.setattr(DynamoType, "__eq__", counting_eq)
+        monkeypatch.setattr(DynamoType, "__lt__", counting_lt)
+        comparisons["n"] = 0
+        # WHEN one table query and one index query run
+        base = ddb.query(
+            TableName=name, KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "A#x"}}
+        )["Items"]
+        index = ddb.query(
+            TableName=name,
+            IndexName="Feed",
+            KeyConditionExpression="feed = :f",
+            ExpressionAttributeValues={":f": {"S": "rare"}},
+        )["Items"]
+        work[size] = comparisons["n"]
+        monkeypatch.undo()
+        assert [i["pk"]["S"] for i in base] == [i["pk"]["S"] for i in index] == ["A#x"]
+    # THEN they compare as many keys at 10,000 items as at 10 (moto walked and sorted the whole table)
+    assert work[10] == work[10_000]
+
+
+def test_index_queries_stay_right_through_every_write_path(ddb: Any) -> None:
+    # GIVEN a table whose GSI was already queried (so its buckets are kept from then on)
+    name = _feed_table(ddb, "paths")
+    feeds = ["a", "b", "c"]
+    rng = random.Random(7)
+
+    def query(feed: str, **extra: Any) -> list[str]:
+        return [
+            i["pk"]["S"]
+            for i in ddb.query(
+                TableName=name,
+                IndexName="Feed",
+                KeyConditionExpression="feed = :f",
+                ExpressionAttributeValues={":f": {"S": feed}},
+                **extra,
+            )["Items"]
+        ]
+
+    def expected(feed: str) -> list[str]:
+        items = ddb.scan(TableName=name)["Items"]
+        chosen = [i for i in items if i.get("feed", {}).get("S") == feed]
+        return [i["pk"]["S"] for i in sorted(chosen, key=lambda i: (i["at"]["S"], i["pk"]["S"]))]
+
+    assert query("a") == []
+    # WHEN items are put, moved between feeds, made sparse, deleted, by every write path, at random
+    for step in range(120):
+        key = {"pk": {"S": f"A#{rng.randrange(15)}"}, "sk": {"S": "HEAD"}}
+        feed, at = rng.choice(feeds), f"{rng.randrange(1000):04d}"
+        match rng.randrange(6):
+            case 0:
+                ddb.put_item(TableName=name, Item={**key, "feed": {"S": feed}, "at": {"S": at}})
+            case 1:
+                ddb.update_item(
+                    TableName=name,
+                    Key=key,
+                    UpdateExpression="SET feed = :f, #at = :t",
+                    ExpressionAttributeNames={"#at": "at"},
+                    ExpressionAttributeValues={":f": {"S": feed}, ":t": {"S": at}},
+                )
+            case 2:
+                ddb.transact_write_items(
+                    TransactItems=[{"Update": {"TableName": name, "Key": key, "UpdateExpression": "REMOVE feed"}}]
+                )
+            case 3:
+                ddb.delete_item(TableName=name, Key=key)
+            case 4:
+                ddb.batch_write_item(
+                    RequestItems={name: [{"PutRequest": {"Item": {**key, "feed": {"S": feed}, "at": {"S": at}}}}]}
+                )
+            case _:
+                ddb.update_item(  # the legacy parameters: moto changes the item in place
+                    TableName=name,
+                    Key=key,
+                    AttributeUpdates={
+                        "feed": {"Value": {"S": feed}, "Action": "PUT"},
+                        "at": {"Value": {"S": at}, "Action": "PUT"},
+                    },
+                )
+        # THEN every index query answers what a scan of the table says
+        if step % 10 == 9:
+            for name_ in feeds:
+                assert query(name_) == expected(name_), (step, name_)
+    # AND paging through an index with Limit and ExclusiveStartKey still works
+    full = query("a")
+    paged: list[str] = []
+    start: dict[str, Any] | None = None
+    while True:
+        page = ddb.query(
+            TableName=name,
+            IndexName="Feed",
+            KeyConditionExpression="feed = :f",
+            ExpressionAttributeValues={":f": {"S": "a"}},
+            Limit=2,
+            **({"ExclusiveStartKey": start} if start else {}),
+        )
+        paged += [i["pk"]["S"] for i in page["Items"]]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    assert paged == full
