@@ -68,7 +68,7 @@ DEFAULT_TEMPLATE: Final = "cdk.out/Newsroom.template.json"
 DEFAULT_API_KEY: Final = "local-dev-key"
 HOST: Final = "127.0.0.1"  # loopback only, never a public interface
 _DUMMY_CREDENTIAL: Final = "testing"  # moto accepts anything; never a real credential
-_IDLE_POLL_S: Final = 0.05
+_IDLE_POLL_S: Final = 0.1
 # Types that may name a function's ARN without being a trigger (permissions, policies, logs, alarms).
 _NOT_TRIGGERS: Final = (
     "AWS::IAM::",
