@@ -1,10 +1,12 @@
 """Deploy a synthesized template into moto by walking it, one plain boto3 call per resource.
 
-Only the types the pipeline needs to *exist* locally are created in moto (tables, buckets, the bus,
-rules and queues). Functions, event source mappings and the REST API are resolved here and run
-in-process by the runtime. Everything else (IAM, logs, CloudFront, alarms, KMS, ...) has no local
-meaning: it gets a deterministic fake physical id so references to it still resolve, and is listed
-in ``Deployment.not_emulated``.
+Only the types the pipeline needs to *exist* in moto are created there (tables, buckets, the bus,
+rules, queues, Scheduler groups and schedules). Functions, event source mappings, the REST API and
+its authorizers, Cognito user pools (with groups and app clients) and CloudFront distributions (with
+their cache policies) are resolved here, with deterministic local ids, and emulated in-process by
+the runtime. Everything else (IAM, logs, alarms, KMS, ...) has no local meaning: it gets a
+deterministic fake physical id so references to it still resolve, and is listed in
+``Deployment.not_emulated``.
 """
 
 from __future__ import annotations
