@@ -17,10 +17,13 @@ PORT ?= 8000
 MOTO_PORT ?= 4566
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 
-.PHONY: help venv cdk-cli synth deploy destroy bootstrap run test lint typecheck test-unit test-integration test-infra test-e2e bench docs docs-check clean
+.PHONY: help venv cdk-cli synth deploy destroy bootstrap run token redrive soak test lint typecheck test-unit test-integration test-infra test-e2e test-soak bench docs docs-check clean
 
 help:
 	@echo "make run    - set up, synthesize, start the local stack on moto, load samples (PORT=$(PORT))"
+	@echo "             FAULT_RATE=0.1 FAULT_SEED=7 inject faults; LOCAL_CONCURRENCY=4 per function"
+	@echo "make token ROLE=editor      - print a token the running local API accepts (beside make run)"
+	@echo "make redrive DLQ=<name|url> - move a DLQ's messages back to its source queue (local; AWS=1 for AWS)"
 	@echo "make test   - set up and run every test tier (lint, unit, integration, infra, e2e)"
 	@echo "make bench  - cold-start (import time) and throughput benchmarks"
 	@echo "make synth  - synthesize the CDK app to cdk.out/ (offline, no AWS account)"
@@ -68,8 +71,18 @@ destroy: venv
 bootstrap: venv
 	$(CDK) bootstrap $(CDK_CONTEXT)
 
+# FAULT_RATE (0-1), FAULT_SEED, FAULT_MODE (post-retry|transient), LOCAL_CONCURRENCY and
+# LOCAL_RULE_RATE_SCALE are read from the environment by the runtime (see infra/local/cli.py).
 run: synth
 	PORT=$(PORT) MOTO_PORT=$(MOTO_PORT) $(PY) -m infra.local --template $(TEMPLATE)
+
+ROLE ?= editor
+token: venv
+	@PORT=$(PORT) $(PY) -m infra.local token --role $(ROLE)
+
+redrive: venv
+	@test -n "$(DLQ)" || { echo "usage: make redrive DLQ=<queue name, URL or ARN> [TO=<queue>] [AWS=1]"; exit 2; }
+	MOTO_PORT=$(MOTO_PORT) $(PY) -m infra.local redrive $(DLQ) $(if $(TO),--to $(TO)) $(if $(AWS),--aws)
 
 # cfn-lint (+ the serverless rules) on the synthesized template. W3005 (a DependsOn already implied by a
 # reference) is how the CDK orders roles before functions: harmless, so not reported. Resource-level

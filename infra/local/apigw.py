@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from infra.local.cognito import Authorizer, UserPool, context_claims
 from infra.local.deploy import DeployedResource, Deployment
 from infra.local.names import short_id
 
@@ -33,6 +34,7 @@ _GATEWAY_DEFAULTS: Final[dict[str, tuple[int, str, str]]] = {
         "MissingAuthenticationTokenException",
     ),
     "REQUEST_TOO_LARGE": (413, "Request Too Long", "RequestTooLongException"),
+    "UNAUTHORIZED": (401, "Unauthorized", "UnauthorizedException"),
     "DEFAULT_5XX": (502, "Internal server error", "InternalServerErrorException"),
 }
 _TEMPLATE_VARIABLE = re.compile(r"\$(?:\{context\.([A-Za-z.]+)\}|context\.([A-Za-z.]+[A-Za-z]))")
@@ -48,6 +50,8 @@ class Route:
     function: str | None  # logical id of the function behind an AWS_PROXY integration
     api_key_required: bool = False
     authorization_type: str = "NONE"
+    authorizer_id: str | None = None
+    authorization_scopes: tuple[str, ...] = ()
     mock_status: int = 200
     mock_headers: Mapping[str, str] = field(default_factory=dict)
     mock_body: str = ""
@@ -75,6 +79,7 @@ class RestApi:
     gateway_responses: dict[str, GatewayResponse]
     binary_media_types: list[str]
     problems: list[str] = field(default_factory=list)
+    authorizers: dict[str, Authorizer] = field(default_factory=dict)  # by authorizer id
 
     @property
     def base_path(self) -> str:
@@ -104,9 +109,16 @@ class RestApi:
 
     # -- gateway responses ----------------------------------------------------------------------
     def gateway_response(
-        self, response_type: str, *, request_id: str, path: str, request_headers: Mapping[str, str]
+        self,
+        response_type: str,
+        *,
+        request_id: str,
+        path: str,
+        request_headers: Mapping[str, str],
+        message: str | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
-        status, message, error_type = _GATEWAY_DEFAULTS[response_type]
+        status, default_message, error_type = _GATEWAY_DEFAULTS[response_type]
+        message = message or default_message
         family = "DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX"
         configured = self.gateway_responses.get(response_type) or self.gateway_responses.get(family)
         headers = {"Content-Type": "application/json", "x-amzn-ErrorType": error_type}
@@ -242,6 +254,12 @@ def _build(deployment: Deployment, api: DeployedResource) -> RestApi:
             )
 
     stage, variables = _stage(deployment, api)
+    authorizers = {a.authorizer_id: a for a in cognito_authorizers(deployment, api.physical_id, problems)}
+    for route in routes:
+        if route.authorization_type == "COGNITO_USER_POOLS" and route.authorizer_id not in authorizers:
+            problems.append(f"{route.logical_id}: authorizer {route.authorizer_id} is not a Cognito authorizer here")
+        elif route.authorization_type not in ("NONE", "COGNITO_USER_POOLS"):
+            problems.append(f"{route.logical_id}: authorization {route.authorization_type} is not emulated")
     return RestApi(
         logical_id=api.logical_id,
         api_id=api.physical_id,
@@ -252,6 +270,7 @@ def _build(deployment: Deployment, api: DeployedResource) -> RestApi:
         gateway_responses=responses,
         binary_media_types=list(api.properties.get("BinaryMediaTypes") or []),
         problems=problems,
+        authorizers=authorizers,
     )
 
 
@@ -288,6 +307,8 @@ def _route(deployment: Deployment, method: DeployedResource, resource_path: str,
         function=function,
         api_key_required=bool(props.get("ApiKeyRequired", False)),
         authorization_type=authorization,
+        authorizer_id=str(props["AuthorizerId"]) if props.get("AuthorizerId") else None,
+        authorization_scopes=tuple(str(s) for s in props.get("AuthorizationScopes") or ()),
         mock_status=mock_status,
         mock_headers=mock_headers,
         mock_body=mock_body,
@@ -325,6 +346,7 @@ def proxy_event(
     *,
     request_id: str,
     api_key: str | None,
+    claims: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A REST API Lambda proxy integration event (payload format 1.0)."""
     headers: dict[str, str] = {}
@@ -351,7 +373,7 @@ def proxy_event(
     now = time.time()
     user_agent = next((v for k, v in request.headers if k.lower() == "user-agent"), None)
     host = next((v for k, v in request.headers if k.lower() == "host"), "127.0.0.1")
-    return {
+    event: dict[str, Any] = {
         "resource": route.resource_path,
         "path": request.path,
         "httpMethod": request.method,
@@ -396,6 +418,9 @@ def proxy_event(
         "body": body,
         "isBase64Encoded": is_base64,
     }
+    if claims is not None:
+        event["requestContext"]["authorizer"] = {"claims": context_claims(claims)}
+    return event
 
 
 class MalformedResponse(ValueError):
@@ -458,3 +483,54 @@ def _header_text(value: Any) -> str:
 
 def new_request_id() -> str:
     return str(uuid.uuid4())
+
+
+# -- Cognito user pools and authorizers -------------------------------------------------------------------
+def user_pools(deployment: Deployment) -> list[UserPool]:
+    """Every user pool of the template with its groups and app clients."""
+    pools = []
+    for pool in deployment.of_type("AWS::Cognito::UserPool"):
+        pool_id = str(pool.physical_id)
+        groups = tuple(
+            str(g.physical_id)
+            for g in deployment.of_type("AWS::Cognito::UserPoolGroup")
+            if g.properties.get("UserPoolId") == pool_id
+        )
+        clients = tuple(
+            str(c.physical_id)
+            for c in deployment.of_type("AWS::Cognito::UserPoolClient")
+            if c.properties.get("UserPoolId") == pool_id
+        )
+        pools.append(UserPool(pool.logical_id, pool_id, pool.attributes["Arn"], deployment.region, groups, clients))
+    return pools
+
+
+def cognito_authorizers(deployment: Deployment, api_id: str, problems: list[str]) -> list[Authorizer]:
+    pools = {pool.arn: pool for pool in user_pools(deployment)}
+    found = []
+    for resource in deployment.of_type("AWS::ApiGateway::Authorizer"):
+        props = resource.properties
+        if props.get("RestApiId") != api_id:
+            continue
+        if props.get("Type") != "COGNITO_USER_POOLS":
+            problems.append(f"{resource.logical_id}: authorizer type {props.get('Type')} is not emulated")
+            continue
+        chosen = []
+        for arn in props.get("ProviderARNs") or []:
+            if arn in pools:
+                chosen.append(pools[arn])
+            else:
+                problems.append(f"{resource.logical_id}: provider {arn} is not a user pool of this template")
+        source = str(props.get("IdentitySource") or "method.request.header.Authorization")
+        header = source.removeprefix("method.request.header.")
+        found.append(
+            Authorizer(
+                logical_id=resource.logical_id,
+                authorizer_id=str(resource.physical_id),
+                name=str(props.get("Name", resource.logical_id)),
+                pools=tuple(chosen),
+                header=header,
+                validation_expression=props.get("IdentityValidationExpression") or None,
+            )
+        )
+    return found

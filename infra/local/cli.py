@@ -1,4 +1,9 @@
-"""Command line of the local runtime: start it, print where everything is, seed it, wait for Ctrl-C."""
+"""Command line of the local runtime.
+
+python -m infra.local [run options]          start it, print where everything is, seed it, wait for Ctrl-C
+python -m infra.local token --role editor    print a token the running local API accepts
+python -m infra.local redrive <dlq>          move a DLQ's messages back to its source queue (local or AWS)
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from types import FrameType
 from typing import Any
 
 from infra.local.deploy import DeployError
+from infra.local.faults import FaultSettings, FaultSettingsError
+from infra.local.lambdas import DEFAULT_CONCURRENCY
 from infra.local.runtime import DEFAULT_API_KEY, DEFAULT_TEMPLATE, REPO_ROOT, LocalRuntime, WiringError
 from infra.local.template import TemplateError
 
@@ -43,7 +50,34 @@ def _parser() -> argparse.ArgumentParser:
         default=float(env.get("LOCAL_RETRY_DELAY_S", "1")),
         help="seconds before a failed SQS message is retried (instead of the queue's visibility timeout)",
     )
-    parser.add_argument("--seed-module", default=DEFAULT_SEED_MODULE, help="module with load(api_url, api_key)")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=int(env.get("LOCAL_CONCURRENCY", str(DEFAULT_CONCURRENCY))),
+        help="concurrent invocations per function without ReservedConcurrentExecutions (env LOCAL_CONCURRENCY)",
+    )
+    parser.add_argument(
+        "--fault-rate",
+        type=float,
+        default=float(env.get("FAULT_RATE", "0")),
+        help="share (0-1) of AWS calls by function code that fail, and of deliveries duplicated/reordered",
+    )
+    parser.add_argument("--fault-seed", default=env.get("FAULT_SEED", "0"), help="seed of the fault decisions")
+    parser.add_argument(
+        "--fault-mode",
+        default=env.get("FAULT_MODE", "post-retry"),
+        choices=("post-retry", "transient"),
+        help="post-retry: a faulted call fails on every attempt; transient: only the first attempt fails",
+    )
+    parser.add_argument(
+        "--rule-rate-scale",
+        type=float,
+        default=float(env.get("LOCAL_RULE_RATE_SCALE", "1")),
+        help="run rate(...) scheduled rules this many times faster (tests); default 1, the template's rates",
+    )
+    parser.add_argument(
+        "--seed-module", default=DEFAULT_SEED_MODULE, help="module with load(api_url, api_key, token=None)"
+    )
     parser.add_argument("--no-seed", action="store_true", help="do not load sample content")
     parser.add_argument("--allow-unwired", action="store_true", help="start even if something cannot be wired")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every invocation")
@@ -51,7 +85,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in ("token", "redrive"):
+        from infra.local.tools import main as verb  # noqa: PLC0415
+
+        return verb(arguments)
+    if arguments and arguments[0] == "run":
+        arguments = arguments[1:]
+    args = _parser().parse_args(arguments)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         stream=sys.stderr,
@@ -66,15 +107,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    runtime = LocalRuntime(
-        template,
-        port=args.port,
-        moto_port=args.moto_port,
-        api_key=args.api_key,
-        code_root=args.code_root,
-        retry_delay_s=args.retry_delay,
-        strict=not args.allow_unwired,
-    )
+    try:
+        seed: int | str = int(args.fault_seed)
+    except ValueError:
+        seed = args.fault_seed
+    try:
+        faults = FaultSettings().changed({"rate": args.fault_rate, "seed": seed, "mode": args.fault_mode})
+        runtime = LocalRuntime(
+            template,
+            port=args.port,
+            moto_port=args.moto_port,
+            api_key=args.api_key,
+            code_root=args.code_root,
+            retry_delay_s=args.retry_delay,
+            strict=not args.allow_unwired,
+            concurrency=args.concurrency,
+            fault_settings=faults,
+            rule_rate_scale=args.rule_rate_scale,
+        )
+    except (FaultSettingsError, ValueError) as exc:
+        print(f"local runtime did not start: {exc}", file=sys.stderr)
+        return 2
     try:
         runtime.start()
     except (WiringError, TemplateError, DeployError, RuntimeError) as exc:
@@ -115,7 +168,10 @@ def _seed(module_name: str, runtime: LocalRuntime) -> None:
         print(f"note: {module_name} has no load(api_url, api_key); starting empty", flush=True)
         return
     try:
-        created = load(runtime.api_url, runtime.api_key)
+        token = runtime.mint_token() if runtime.user_pools else None  # every group of the pool
+        created = (
+            load(runtime.api_url, runtime.api_key, token=token) if token else load(runtime.api_url, runtime.api_key)
+        )
     except Exception:
         log.exception("seeding with %s failed; the runtime keeps running", module_name)
         return
@@ -125,7 +181,10 @@ def _seed(module_name: str, runtime: LocalRuntime) -> None:
 
 
 def _site_file(runtime: LocalRuntime, suffix: str, default: str) -> str:
-    """The URL of a built site file ending in ``suffix`` (feeds of 'all' first), or the expected one."""
+    """The URL of a site file ending in ``suffix`` (feeds of 'all' first), or the expected one."""
+    distribution = runtime.distribution
+    if distribution is not None and distribution.behavior_for("/" + default).origin.kind == "api":
+        return f"{runtime.site_url}/{default} (rendered by the API)"
     if runtime.site_bucket:
         keys = []
         paginator = runtime.client("s3").get_paginator("list_objects_v2")
@@ -153,9 +212,19 @@ def banner(runtime: LocalRuntime) -> str:
         f"  Site bucket    {runtime.site_url}/  (s3://{runtime.site_bucket})",
         f"  moto endpoint  {runtime.moto_url}",
         f"  API key        {runtime.api_key}  (header x-api-key)",
-        f"  Wiring         {runtime.base_url}/_local/wiring",
+        f"  Wiring         {runtime.base_url}/_local/wiring   (idle: /_local/idle, stats: /_local/stats)",
+        f"  Faults         {runtime.base_url}/_local/faults  ({_faults_line(runtime)})",
     ]
+    if runtime.user_pools:
+        lines.append(f"  Tokens         make token ROLE=<{'|'.join(runtime.user_pools[0].groups) or 'role'}>")
     if tables:
         lines.append(f"  try: aws --endpoint-url {runtime.moto_url} dynamodb scan --table-name {tables[0]}")
     lines.append("Ctrl-C to stop.")
     return "\n".join(lines)
+
+
+def _faults_line(runtime: LocalRuntime) -> str:
+    settings = runtime.faults.settings
+    if settings.rate <= 0:
+        return "off"
+    return f"rate {settings.rate:g}, seed {settings.seed}, {settings.mode}"

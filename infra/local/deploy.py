@@ -1,16 +1,20 @@
 """Deploy a synthesized template into moto by walking it, one plain boto3 call per resource.
 
-Only the types the pipeline needs to *exist* locally are created in moto (tables, buckets, the bus,
-rules and queues). Functions, event source mappings and the REST API are resolved here and run
-in-process by the runtime. Everything else (IAM, logs, CloudFront, alarms, KMS, ...) has no local
-meaning: it gets a deterministic fake physical id so references to it still resolve, and is listed
-in ``Deployment.not_emulated``.
+Only the types the pipeline needs to *exist* in moto are created there (tables, buckets, the bus,
+rules, queues, Scheduler groups and schedules). Functions, event source mappings, the REST API and
+its authorizers, Cognito user pools (with groups and app clients) and CloudFront distributions (with
+their cache policies) are resolved here, with deterministic local ids, and emulated in-process by
+the runtime. Everything else (IAM, logs, alarms, KMS, ...) has no local meaning: it gets a
+deterministic fake physical id so references to it still resolve, and is listed in
+``Deployment.not_emulated``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -37,6 +41,8 @@ IN_MOTO: Final = frozenset(
         "AWS::Events::EventBus",
         "AWS::Events::Rule",
         "AWS::SQS::Queue",
+        "AWS::Scheduler::ScheduleGroup",
+        "AWS::Scheduler::Schedule",
     }
 )
 IN_PROCESS: Final = frozenset(
@@ -47,6 +53,13 @@ IN_PROCESS: Final = frozenset(
         "AWS::ApiGateway::Resource",
         "AWS::ApiGateway::Method",
         "AWS::ApiGateway::GatewayResponse",
+        "AWS::ApiGateway::Authorizer",
+        "AWS::Cognito::UserPool",
+        "AWS::Cognito::UserPoolClient",
+        "AWS::Cognito::UserPoolGroup",
+        "AWS::CloudFront::Distribution",
+        "AWS::CloudFront::CachePolicy",
+        "AWS::CloudFront::OriginRequestPolicy",
     }
 )
 
@@ -252,7 +265,7 @@ def _fake_physical_id(deployer: Deployer, resource: Resource, properties: Mappin
             return deployer.arn("lambda", f"layer:{name}:1")
         case "AWS::ApiGateway::Stage" | "AWS::ApiGateway::Deployment":
             return properties.get("StageName") or names.short_id(logical_id, 6)
-        case "AWS::CloudFront::Distribution" | "AWS::KMS::Key" | "AWS::ApiGateway::ApiKey":
+        case "AWS::KMS::Key" | "AWS::ApiGateway::ApiKey":
             return names.short_id(logical_id, 14).upper()
     return names.generic(stack, logical_id, 64)
 
@@ -263,9 +276,6 @@ def _fake_attributes(deployer: Deployer, resource: Resource, physical: Any) -> d
             return {"Arn": deployer.arn("iam", f"role/{physical}", region=False), "RoleId": f"AROA{physical}"}
         case "AWS::Logs::LogGroup":
             return {"Arn": deployer.arn("logs", f"log-group:{physical}:*")}
-        case "AWS::CloudFront::Distribution":
-            # A fake domain: the site is served by the runtime under /site/ (see SITE_BASE_URL).
-            return {"DomainName": f"{str(physical).lower()}.cloudfront.net", "Id": physical}
         case "AWS::KMS::Key":
             return {"Arn": deployer.arn("kms", f"key/{physical}"), "KeyId": physical}
         case "AWS::SNS::Topic":
@@ -421,10 +431,7 @@ def _rule(deployer: Deployer, resource: Resource, props: dict[str, Any]) -> Depl
         pattern = props["EventPattern"]
         kwargs["EventPattern"] = pattern if isinstance(pattern, str) else json.dumps(pattern)
     if "ScheduleExpression" in props:
-        kwargs["ScheduleExpression"] = props["ScheduleExpression"]
-        deployer.deployment.notes.append(
-            f"{resource.logical_id}: schedule {props['ScheduleExpression']} is stored in moto but never fires"
-        )
+        kwargs["ScheduleExpression"] = props["ScheduleExpression"]  # fired by the runtime's scheduler
     if props.get("Description"):
         kwargs["Description"] = props["Description"]
     events = deployer.client("events")
@@ -442,8 +449,9 @@ def _rule_target(deployer: Deployer, rule: str, target: Mapping[str, Any]) -> di
     deployment = deployer.deployment
     target_id, arn = str(target["Id"]), str(target["Arn"])
     passthrough = {k: v for k, v in target.items() if k in ("Id", "InputTransformer", "SqsParameters")}
+    scheduled = "ScheduleExpression" in deployer.resolver.template.resources[rule].properties
     for ignored in ("Input", "InputPath"):
-        if ignored in target:
+        if ignored in target and not scheduled:  # the runtime's scheduler applies them to scheduled rules
             deployment.notes.append(f"{rule}/{target_id}: moto ignores {ignored}; the full event is delivered")
     queue = deployment.find_by_arn(arn, "AWS::SQS::Queue")
     if queue is not None:
@@ -488,4 +496,105 @@ def _rest_api(deployer: Deployer, resource: Resource, props: dict[str, Any]) -> 
 def _api_part(deployer: Deployer, resource: Resource, props: dict[str, Any]) -> DeployedResource:
     physical = names.short_id(resource.logical_id, 6)
     attributes = {"ResourceId": physical} if resource.type == "AWS::ApiGateway::Resource" else {}
+    return DeployedResource(resource.logical_id, resource.type, physical, props, attributes, "in-process")
+
+
+# -- EventBridge Scheduler (created in moto; the runtime's scheduler fires them) ---------------------
+@_handles("AWS::Scheduler::ScheduleGroup")
+def _schedule_group(deployer: Deployer, resource: Resource, props: dict[str, Any]) -> DeployedResource:
+    name = props.get("Name") or names.generic(deployer.stack, resource.logical_id, 64, allowed=r"0-9a-zA-Z_.-")
+    arn = deployer.client("scheduler").create_schedule_group(Name=name)["ScheduleGroupArn"]
+    return DeployedResource(resource.logical_id, resource.type, name, props, {"Arn": arn}, "moto")
+
+
+_SCHEDULE_KEYS: Final = (
+    "Description",
+    "ScheduleExpressionTimezone",
+    "StartDate",
+    "EndDate",
+    "State",
+    "KmsKeyArn",
+    "ActionAfterCompletion",
+)
+
+
+@_handles("AWS::Scheduler::Schedule")
+def _schedule(deployer: Deployer, resource: Resource, props: dict[str, Any]) -> DeployedResource:
+    name = props.get("Name") or names.generic(deployer.stack, resource.logical_id, 64, allowed=r"0-9a-zA-Z_.-")
+    group = props.get("GroupName") or "default"
+    kwargs: dict[str, Any] = {
+        "Name": name,
+        "GroupName": group,
+        "ScheduleExpression": props["ScheduleExpression"],
+        "FlexibleTimeWindow": props.get("FlexibleTimeWindow") or {"Mode": "OFF"},
+        "Target": _schedule_target(props["Target"]),
+    }
+    kwargs.update({key: props[key] for key in _SCHEDULE_KEYS if key in props})
+    arn = deployer.client("scheduler").create_schedule(**kwargs)["ScheduleArn"]
+    return DeployedResource(resource.logical_id, resource.type, name, props, {"Arn": arn}, "moto")
+
+
+def _schedule_target(target: Mapping[str, Any]) -> dict[str, Any]:
+    """CloudFormation's target to the API's (same names; numbers as numbers)."""
+    converted = dict(target)
+    policy = converted.get("RetryPolicy")
+    if policy:
+        converted["RetryPolicy"] = {key: int(value) for key, value in policy.items()}
+    return converted
+
+
+# -- Cognito and authorizers (emulated in-process; deterministic ids) ---------------------------------
+def _pool_id(deployer: Deployer, logical_id: str) -> str:
+    raw = names.short_id(logical_id, 9)
+    mixed = "".join(c.upper() if i % 2 else c for i, c in enumerate(raw))
+    return f"{deployer.deployment.region}_{mixed}"
+
+
+@_handles("AWS::Cognito::UserPool")
+def _user_pool(deployer: Deployer, resource: Resource, props: dict[str, Any]) -> DeployedResource:
+    pool_id = _pool_id(deployer, resource.logical_id)
+    region = deployer.deployment.region
+    provider = f"cognito-idp.{region}.amazonaws.com/{pool_id}"
+    attributes = {
+        "Arn": deployer.arn("cognito-idp", f"userpool/{pool_id}"),
+        "ProviderName": provider,
+        "ProviderURL": f"https://{provider}",
+        "UserPoolId": pool_id,
+    }
+    return DeployedResource(resource.logical_id, resource.type, pool_id, props, attributes, "in-process")
+
+
+@_handles("AWS::Cognito::UserPoolClient")
+def _user_pool_client(deployer: Deployer, resource: Resource, props: dict[str, Any]) -> DeployedResource:
+    client_id = names.short_id(resource.logical_id, 26)
+    attributes = {"ClientId": client_id, "Name": str(props.get("ClientName", resource.logical_id))}
+    return DeployedResource(resource.logical_id, resource.type, client_id, props, attributes, "in-process")
+
+
+@_handles("AWS::Cognito::UserPoolGroup")
+def _user_pool_group(deployer: Deployer, resource: Resource, props: dict[str, Any]) -> DeployedResource:
+    name = props.get("GroupName") or names.generic(deployer.stack, resource.logical_id, 128)
+    return DeployedResource(resource.logical_id, resource.type, name, props, {}, "in-process")
+
+
+@_handles("AWS::ApiGateway::Authorizer")
+def _authorizer(deployer: Deployer, resource: Resource, props: dict[str, Any]) -> DeployedResource:
+    authorizer_id = names.short_id(resource.logical_id, 6)
+    return DeployedResource(
+        resource.logical_id, resource.type, authorizer_id, props, {"AuthorizerId": authorizer_id}, "in-process"
+    )
+
+
+# -- CloudFront (served by the runtime under /site/) ----------------------------------------------------
+@_handles("AWS::CloudFront::Distribution")
+def _distribution(deployer: Deployer, resource: Resource, props: dict[str, Any]) -> DeployedResource:
+    physical = names.short_id(resource.logical_id, 14).upper()
+    attributes = {"DomainName": f"{physical.lower()}.cloudfront.net", "Id": physical}
+    return DeployedResource(resource.logical_id, resource.type, physical, props, attributes, "in-process")
+
+
+@_handles("AWS::CloudFront::CachePolicy", "AWS::CloudFront::OriginRequestPolicy")
+def _cloudfront_policy(deployer: Deployer, resource: Resource, props: dict[str, Any]) -> DeployedResource:
+    physical = str(uuid.UUID(bytes=hashlib.sha256(resource.logical_id.encode()).digest()[:16]))
+    attributes = {"Id": physical, "LastModifiedTime": "2026-01-01T00:00:00Z"}
     return DeployedResource(resource.logical_id, resource.type, physical, props, attributes, "in-process")

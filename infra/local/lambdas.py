@@ -1,50 +1,44 @@
-"""Lambda functions from the template, run in this process.
+"""Lambda functions from the template, run in this process, concurrently.
 
-Each function imports its ``Handler`` lazily (the first invocation is the cold start) with its own
-resolved ``Environment.Variables`` applied, and is invoked with them applied again. ``os.environ``
-is one per process, so applying a function's environment is exclusive: invocations run one at a
-time across the whole runtime (stricter than reserved concurrency 1, and what keeps each function
-from seeing another's settings). Events and results go through JSON, as they do in Lambda, so a
-handler that returns something JSON cannot carry (a ``Decimal``, a ``datetime``) fails here too.
+Invocations run concurrently up to the function's concurrency (its ``ReservedConcurrentExecutions``,
+else the runtime's default); more wait for a slot (Lambda would throttle; locally they queue, so
+that a burst does not turn into spurious failures). Like Lambda, each concurrent invocation runs in
+an execution environment of its own that handles one invocation at a time and is reused warm: here
+an environment is a separate instance of the handler module (the first one is the module as
+imported; more are loaded from the same file under another name when concurrency needs them), so
+module-level state that Lambda keeps per environment (a Powertools ``BatchProcessor``, an
+``APIGatewayRestResolver`` and its current event) is never shared by two running invocations.
+Modules the handler imports are shared, as one process shares them. Creating an environment is a
+cold start. Each function sees its own ``Environment.Variables``
+through a per-thread layer over ``os.environ`` (``infra.local.environ``), at import and at every
+invocation, without blocking any other function. Events and results go through JSON, as they do in
+Lambda, so a handler that returns something JSON cannot carry (a ``Decimal``, a ``datetime``) fails
+here too. An injected crash (``faults.InvocationCrash``) ends the invocation as a runtime exit.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import logging
-import os
 import sys
 import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from infra.local import environ, faults
+
 log = logging.getLogger(__name__)
 
-_ENVIRONMENT_LOCK = threading.RLock()
-
-
-@contextmanager
-def applied_environment(variables: Mapping[str, str]) -> Iterator[None]:
-    """Set ``variables`` in ``os.environ`` for the duration, exclusively, then restore what was there."""
-    with _ENVIRONMENT_LOCK:
-        previous = {key: os.environ.get(key) for key in variables}
-        os.environ.update(variables)
-        try:
-            yield
-        finally:
-            for key, value in previous.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+DEFAULT_CONCURRENCY = 4
 
 
 @dataclass(frozen=True)
@@ -108,10 +102,22 @@ class Invocation:
 
 
 @dataclass
+class ExecutionEnvironment:
+    """One instance of the handler module: runs one invocation at a time."""
+
+    index: int
+    module: ModuleType
+    handler: Callable[[Any, Any], Any]
+    invocations: int = 0
+
+
+@dataclass
 class FunctionStats:
     invocations: int = 0
     errors: int = 0
     cold_starts: int = 0
+    crashes: int = 0  # injected crashes
+    peak_concurrency: int = 0
     last_error: str | None = None
 
 
@@ -120,23 +126,42 @@ class LocalFunction:
     spec: FunctionSpec
     code_root: Path
     runtime_environment: Mapping[str, str] = field(default_factory=dict)
+    concurrency: int = DEFAULT_CONCURRENCY
     stats: FunctionStats = field(default_factory=FunctionStats)
 
     def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-        self._module: ModuleType | None = None
-        self._handler: Callable[[Any, Any], Any] | None = None
-        self._active = 0
-        self._active_lock = threading.Lock()
+        if self.concurrency < 1:
+            raise ValueError(f"{self.spec.logical_id}: concurrency must be at least 1")
+        self._import_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.concurrency)
+        self._environments: list[ExecutionEnvironment] = []
+        self._idle: list[ExecutionEnvironment] = []
+        self._state = threading.Lock()
+        self._waiting = 0
+        self._running = 0
+        self.layer = environ.EnvironmentLayer(self.environment())
 
     @property
     def in_flight(self) -> int:
-        """Invocations running or waiting for their turn."""
-        return self._active
+        """Invocations running or waiting for a slot."""
+        return self._waiting + self._running
+
+    @property
+    def running(self) -> int:
+        return self._running
 
     @property
     def module(self) -> ModuleType | None:
-        return self._module
+        """The handler module of the first execution environment (None before the first cold start)."""
+        return self._environments[0].module if self._environments else None
+
+    @property
+    def environments(self) -> int:
+        return len(self._environments)
+
+    def module_names(self) -> list[str]:
+        """Names under which environments were loaded (to unload when the runtime stops)."""
+        return [env.module.__name__ for env in self._environments]
 
     def module_file(self) -> Path | None:
         """Where the handler module lives under the code root, if it exists (checked without importing)."""
@@ -169,31 +194,49 @@ class LocalFunction:
         }
         return {**self.runtime_environment, **lambda_variables, **self.spec.environment}
 
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        with self._state:
+            self._waiting += 1
+        self._slots.acquire()
+        with self._state:
+            self._waiting -= 1
+            self._running += 1
+            self.stats.peak_concurrency = max(self.stats.peak_concurrency, self._running)
+        try:
+            yield
+        finally:
+            with self._state:
+                self._running -= 1
+            self._slots.release()
+
     def invoke(self, event: Any) -> Invocation:
         request_id = str(uuid.uuid4())
         started = time.perf_counter()
-        with self._active_lock:
-            self._active += 1
-        try:
-            with self._lock:
-                with applied_environment(self.environment()):
-                    cold = self._handler is None
-                    outcome = self._run(event, request_id)
-                outcome.duration_ms = (time.perf_counter() - started) * 1000
-                outcome.cold_start = cold
-                self._record(outcome)
-        finally:
-            with self._active_lock:
-                self._active -= 1
+        with self._slot():
+            layered = environ.current()
+            scope = layered.using(self.layer) if layered is not None else nullcontext()
+            with scope, faults.invocation(self.spec.logical_id, request_id):
+                environment, cold, problem = self._checkout()
+                try:
+                    if problem is not None:
+                        outcome = problem
+                        outcome.request_id = request_id
+                    else:
+                        assert environment is not None
+                        outcome = self._run(environment, event, request_id)
+                finally:
+                    if environment is not None:
+                        self._checkin(environment)
+            outcome.duration_ms = (time.perf_counter() - started) * 1000
+            outcome.cold_start = cold
+            self._record(outcome)
         return outcome
 
-    def _run(self, event: Any, request_id: str) -> Invocation:
+    def _run(self, environment: ExecutionEnvironment, event: Any, request_id: str) -> Invocation:
         name = self.spec.logical_id
-        try:
-            handler = self._load()
-        except Exception as exc:
-            log.error("λ %s: cannot import %s:\n%s", name, self.spec.handler, traceback.format_exc())
-            return Invocation(name, request_id, False, error_type="Runtime.ImportModuleError", error_message=str(exc))
+        handler = environment.handler
+        environment.invocations += 1
         context = LambdaContext(self.spec, request_id)
         try:
             payload = json.loads(json.dumps(event))
@@ -201,6 +244,9 @@ class LocalFunction:
             return Invocation(name, request_id, False, error_type="Runtime.MarshalError", error_message=str(exc))
         try:
             result = handler(payload, context)
+        except faults.InvocationCrash as exc:
+            log.warning("λ %s: %s", name, exc)
+            return Invocation(name, request_id, False, error_type="Runtime.ExitError", error_message=str(exc))
         except Exception as exc:
             log.warning("λ %s raised %s: %s\n%s", name, type(exc).__name__, exc, traceback.format_exc())
             return Invocation(name, request_id, False, error_type=type(exc).__name__, error_message=str(exc))
@@ -212,31 +258,79 @@ class LocalFunction:
             return Invocation(name, request_id, False, error_type="Runtime.MarshalError", error_message=str(exc))
         return Invocation(name, request_id, True, result=result)
 
-    def _load(self) -> Callable[[Any, Any], Any]:
-        if self._handler is None:
-            root = str(self.code_root)
-            if root not in sys.path:
-                sys.path.insert(0, root)
-            started = time.perf_counter()
-            module = importlib.import_module(self.spec.module_name)
+    # -- execution environments -------------------------------------------------------------------
+    def _checkout(self) -> tuple[ExecutionEnvironment | None, bool, Invocation | None]:
+        """(a warm environment or a new one, whether it is a cold start, or the import error)."""
+        with self._state:
+            if self._idle:
+                return self._idle.pop(), False, None
+        try:
+            environment = self._cold_start()
+        except Exception as exc:
+            log.error("λ %s: cannot import %s:\n%s", self.spec.logical_id, self.spec.handler, traceback.format_exc())
+            failure = Invocation(
+                self.spec.logical_id, "", False, error_type="Runtime.ImportModuleError", error_message=str(exc)
+            )
+            return None, True, failure
+        return environment, True, None
+
+    def _checkin(self, environment: ExecutionEnvironment) -> None:
+        with self._state:
+            self._idle.append(environment)  # last in, first out: the warmest is reused first
+
+    def _cold_start(self) -> ExecutionEnvironment:
+        root = str(self.code_root)
+        if root not in sys.path:
+            sys.path.insert(0, root)
+        started = time.perf_counter()
+        with self._import_lock:
+            index = len(self._environments) + 1
+            if index == 1:
+                module = importlib.import_module(self.spec.module_name)
+            else:
+                module = self._load_copy(f"{self.spec.module_name}__local_env{index}")
             handler = getattr(module, self.spec.attribute, None)
             if not callable(handler):
                 raise ImportError(f"{self.spec.module_name} has no callable {self.spec.attribute!r}")
-            log.info(
-                "λ %s: cold start, imported %s in %.0f ms",
-                self.spec.logical_id,
-                self.spec.handler,
-                (time.perf_counter() - started) * 1000,
-            )
-            self._module, self._handler = module, handler
-            self.stats.cold_starts += 1
-        return self._handler
+            environment = ExecutionEnvironment(index, module, handler)
+            with self._state:
+                self._environments.append(environment)
+                self.stats.cold_starts += 1
+        log.info(
+            "λ %s: cold start of environment %d, imported %s in %.0f ms",
+            self.spec.logical_id,
+            index,
+            self.spec.handler,
+            (time.perf_counter() - started) * 1000,
+        )
+        return environment
+
+    def _load_copy(self, alias: str) -> ModuleType:
+        """Another instance of the handler module, from its file (its own imports stay shared)."""
+        path = self.module_file()
+        if path is None:
+            raise ImportError(f"handler module {self.spec.module_name} not found under {self.code_root}")
+        locations = [str(path.parent)] if path.name == "__init__.py" else None
+        spec = importlib.util.spec_from_file_location(alias, path, submodule_search_locations=locations)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {path}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[alias] = module  # as an import would: pydantic and dataclasses look modules up there
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(alias, None)
+            raise
+        return module
 
     def _record(self, outcome: Invocation) -> None:
-        self.stats.invocations += 1
-        if not outcome.ok:
-            self.stats.errors += 1
-            self.stats.last_error = f"{outcome.error_type}: {outcome.error_message}"
+        with self._state:
+            self.stats.invocations += 1
+            if not outcome.ok:
+                self.stats.errors += 1
+                self.stats.last_error = f"{outcome.error_type}: {outcome.error_message}"
+                if outcome.error_type == "Runtime.ExitError":
+                    self.stats.crashes += 1
         log.debug(
             "λ %s %s %.1f ms%s",
             self.spec.logical_id,

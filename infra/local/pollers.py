@@ -17,12 +17,14 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from infra.local.faults import FaultInjector
 from infra.local.lambdas import Invocation, LocalFunction
 from infra.local.patterns import matches_any
 
@@ -120,10 +122,13 @@ class SqsSettings:
     filters: Sequence[Mapping[str, Any]] = ()
     retry_delay_s: float = 1.0
     wait_s: int = 1
+    concurrency: int = 1  # batches in flight at once (Lambda scales SQS pollers up to the function's limit)
+    max_receive_count: int | None = None  # the queue's redrive policy, if any
+    hold_back_s: int = 1  # how long a "reorder" fault holds a message back
 
 
 class SqsPoller(Poller):
-    """``AWS::Lambda::EventSourceMapping`` on an SQS queue."""
+    """``AWS::Lambda::EventSourceMapping`` on an SQS queue: up to ``concurrency`` batches at once."""
 
     kind = "sqs"
 
@@ -137,10 +142,34 @@ class SqsPoller(Poller):
         queue_arn: str,
         region: str,
         settings: SqsSettings,
+        faults: FaultInjector | None = None,
     ) -> None:
         super().__init__(name, function)
         self.sqs, self.queue_url, self.queue_arn, self.region = sqs, queue_url, queue_arn, region
         self.settings = settings
+        self.faults = faults
+        self.source = queue_arn.rsplit(":", 1)[-1]
+        self._slots = threading.BoundedSemaphore(max(1, settings.concurrency))
+        self._pool: ThreadPoolExecutor | None = None
+        self._in_flight = 0
+        self._in_flight_lock = threading.Lock()
+        self.peak_batches = 0
+
+    def start(self) -> None:
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, self.settings.concurrency), thread_name_prefix=f"local-{self.kind}-{self.name}-batch"
+        )
+        super().start()
+
+    def join(self, timeout: float) -> bool:
+        stopped = super().join(timeout)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        return stopped
+
+    @property
+    def busy(self) -> bool:
+        return self._busy or self._in_flight > 0
 
     def _receive(self, count: int, wait_s: int) -> list[dict[str, Any]]:
         response = self.sqs.receive_message(
@@ -153,12 +182,15 @@ class SqsPoller(Poller):
         return list(response.get("Messages", []))
 
     def _poll_once(self) -> None:
-        settings = self.settings
-        messages = self._receive(settings.batch_size, settings.wait_s)
-        if not messages:
-            return
-        self._busy = True
+        if not self._slots.acquire(timeout=0.2):
+            return  # every batch slot is taken: poll again when one frees up
+        handed_over = False
         try:
+            settings = self.settings
+            messages = self._receive(settings.batch_size, settings.wait_s)
+            if not messages:
+                return
+            self._busy = True
             deadline = time.monotonic() + settings.window_s
             while len(messages) < settings.batch_size and not self._stop.is_set():
                 if time.monotonic() >= deadline:
@@ -168,10 +200,70 @@ class SqsPoller(Poller):
                     messages.extend(more)
                 else:
                     self._stop.wait(min(0.1, max(0.0, deadline - time.monotonic())))
-            self._process(messages)
+            messages = self._reorder(messages)
+            if not messages:
+                return
+            with self._in_flight_lock:
+                self._in_flight += 1
+                self.peak_batches = max(self.peak_batches, self._in_flight)
+            pool = self._pool
+            if pool is None:
+                raise RuntimeError("poller not started")
+            pool.submit(self._run_batch, messages)
+            handed_over = True
         finally:
             self._busy = False
+            if not handed_over:
+                self._slots.release()
 
+    def _run_batch(self, messages: list[dict[str, Any]]) -> None:
+        try:
+            self._process(messages)
+        except (ClientError, BotoCoreError) as exc:
+            log.warning("%s %s: %s (the messages will be redelivered)", self.kind, self.name, exc)
+        except Exception:
+            log.exception("%s %s: batch failed unexpectedly (the messages will be redelivered)", self.kind, self.name)
+        finally:
+            with self._in_flight_lock:
+                self._in_flight -= 1
+            self._slots.release()
+
+    # -- delivery faults ------------------------------------------------------------------------------
+    def _reorder(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``reorder`` fault: shuffle the batch, or hold one message back so that later ones overtake it."""
+        injector = self.faults
+        if injector is None or not injector.decide_delivery("reorder", self.function.spec.logical_id, self.source):
+            return messages
+        if len(messages) > 1:
+            return injector.shuffle(messages, self.function.spec.logical_id, self.source)
+        held = messages[0]
+        receives, limit = (
+            int(held.get("Attributes", {}).get("ApproximateReceiveCount", "1")),
+            self.settings.max_receive_count,
+        )
+        if receives > 1 or (limit is not None and receives + 2 >= limit):
+            return messages  # held back once already (no livelock at rate 1), or it would near the DLQ
+        self.sqs.change_message_visibility(
+            QueueUrl=self.queue_url, ReceiptHandle=held["ReceiptHandle"], VisibilityTimeout=self.settings.hold_back_s
+        )
+        return []
+
+    def _duplicated(self, records: Sequence[Mapping[str, Any]]) -> set[str]:
+        """``duplicate`` fault: message ids to leave on the queue after success (delivered again)."""
+        injector = self.faults
+        if injector is None:
+            return set()
+        limit = self.settings.max_receive_count
+        chosen = set()
+        for record in records:
+            receives = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
+            if limit is not None and receives + 1 >= limit:
+                continue  # never push a message into the DLQ by duplicating it
+            if injector.decide_delivery("duplicate", self.function.spec.logical_id, self.source):
+                chosen.add(str(record["messageId"]))
+        return chosen
+
+    # -- processing -------------------------------------------------------------------------------------
     def _process(self, messages: list[dict[str, Any]]) -> None:
         records = [sqs_record(message, self.queue_arn, self.region) for message in messages]
         kept: list[dict[str, Any]] = []
@@ -185,7 +277,10 @@ class SqsPoller(Poller):
         self.batches += 1
         failed_ids = self._failed_ids(outcome, kept)
         failed = [r for r in kept if r["messageId"] in failed_ids]
-        self._delete([r for r in kept if r["messageId"] not in failed_ids])
+        succeeded = [r for r in kept if r["messageId"] not in failed_ids]
+        again = self._duplicated(succeeded)
+        self._delete([r for r in succeeded if r["messageId"] not in again])
+        self._retry_later([r for r in succeeded if r["messageId"] in again], delay_s=0)
         if failed:
             self.failures += 1
             self._retry_later(failed)
@@ -205,8 +300,8 @@ class SqsPoller(Poller):
                 Entries=[{"Id": str(i), "ReceiptHandle": r["receiptHandle"]} for i, r in enumerate(chunk)],
             )
 
-    def _retry_later(self, records: Sequence[Mapping[str, Any]]) -> None:
-        delay = max(0, round(self.settings.retry_delay_s))
+    def _retry_later(self, records: Sequence[Mapping[str, Any]], delay_s: float | None = None) -> None:
+        delay = max(0, round(self.settings.retry_delay_s if delay_s is None else delay_s))
         for chunk in _chunks(records, 10):
             self.sqs.change_message_visibility_batch(
                 QueueUrl=self.queue_url,
@@ -232,7 +327,13 @@ class AsyncTargetPoller(SqsPoller):
             self.batches += 1
             handle = message["ReceiptHandle"]
             if outcome.ok:
-                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=handle)
+                record = {"messageId": message["MessageId"], "attributes": message.get("Attributes", {})}
+                if self._duplicated([record]):
+                    self.sqs.change_message_visibility(
+                        QueueUrl=self.queue_url, ReceiptHandle=handle, VisibilityTimeout=0
+                    )
+                else:
+                    self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=handle)
                 continue
             self.failures += 1
             attempts = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
@@ -325,6 +426,7 @@ class StreamSettings:
     on_failure_queue_url: str | None = None
     poll_interval_s: float = 0.1
     retry_backoff_s: float = 0.05
+    stale_check_s: float = 1.0  # without a way to see the stream's end: re-read this often when idle
 
 
 @dataclass
@@ -332,9 +434,17 @@ class _Shard:
     shard_id: str
     iterator: str | None
     buffer: list[dict[str, Any]] = field(default_factory=list)
-    last_sequence: str | None = None
+    last_sequence: str | None = None  # the newest record read from the shard (handled or buffered)
+    baseline: int | None = None  # the newest record before a LATEST start (nothing up to it is ours)
     attempts: int = 0
     limit: int = 0
+    refreshed_at: float = 0.0
+    invoking: bool = False
+
+    def read_through(self) -> int | None:
+        """Sequence number of the newest record read (or skipped by the starting position)."""
+        values = [int(v) for v in (self.last_sequence, self.baseline) if v is not None]
+        return max(values) if values else None
 
 
 class StreamPoller(Poller):
@@ -352,12 +462,15 @@ class StreamPoller(Poller):
         stream_arn: str,
         region: str,
         settings: StreamSettings,
+        latest_sequence: Callable[[str], int | None] | None = None,
     ) -> None:
         super().__init__(name, function)
         self.streams, self.sqs, self.stream_arn, self.region = streams, sqs, stream_arn, region
         self.settings = settings
+        self.latest_sequence = latest_sequence
         self._shards: dict[str, _Shard] = {}
         self.discarded = 0
+        self.refreshes = 0  # shard iterators replaced because they went stale or expired
 
     def start(self) -> None:
         self._discover(self.settings.starting_position)  # before the thread: LATEST means "from now"
@@ -368,10 +481,34 @@ class StreamPoller(Poller):
         for shard in description.get("Shards", []):
             shard_id = shard["ShardId"]
             if shard_id not in self._shards:
+                baseline = None
+                if position == "LATEST" and self.latest_sequence is not None:
+                    baseline = self.latest_sequence(self.stream_arn)
                 iterator = self.streams.get_shard_iterator(
                     StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType=position
                 )["ShardIterator"]
-                self._shards[shard_id] = _Shard(shard_id, iterator, limit=self.settings.batch_size)
+                self._shards[shard_id] = _Shard(
+                    shard_id, iterator, baseline=baseline, limit=self.settings.batch_size, refreshed_at=time.monotonic()
+                )
+
+    def pending(self) -> int:
+        """Records written to the stream that this mapping has not finished with (0: caught up).
+
+        Needs ``latest_sequence`` (the runtime reads it from moto); without it, only buffered
+        records count.
+        """
+        shards = list(self._shards.values())
+        waiting = sum(len(shard.buffer) + (1 if shard.invoking else 0) for shard in shards)
+        if self.latest_sequence is None:
+            return waiting
+        latest = self.latest_sequence(self.stream_arn)
+        if latest is None:
+            return waiting
+        unread = 0
+        for shard in shards:
+            through = shard.read_through()
+            unread += latest - through if through is not None else 1
+        return waiting + max(0, unread)
 
     def _poll_once(self) -> None:
         worked = False
@@ -387,22 +524,42 @@ class StreamPoller(Poller):
         try:
             response = self.streams.get_records(ShardIterator=shard.iterator, Limit=1000)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ExpiredIteratorException":
+            if exc.response.get("Error", {}).get("Code") not in (
+                "ExpiredIteratorException",
+                "TrimmedDataAccessException",
+            ):
                 raise
-            shard.iterator = self._iterator_after(shard)
+            self._refresh(shard, "expired")
             return 0
         shard.iterator = response.get("NextShardIterator")
         records = [stream_record(r, self.stream_arn) for r in response.get("Records", [])]
+        # Buffer first, then move the read mark: an observer never sees the records in neither place.
+        shard.buffer.extend(r for r in records if matches_any(self.settings.filters, r))
         if records:
             shard.last_sequence = records[-1]["dynamodb"]["SequenceNumber"]
-        kept = [r for r in records if matches_any(self.settings.filters, r)]
-        shard.buffer.extend(kept)
+        elif self._stale(shard):
+            self._refresh(shard, "stale")
         return len(records)
+
+    def _stale(self, shard: _Shard) -> bool:
+        """An empty read while the stream has newer records (or, unknown, once a second): re-read."""
+        if self.latest_sequence is not None:
+            latest, through = self.latest_sequence(self.stream_arn), shard.read_through()
+            return latest is not None and (through is None or latest > through)
+        return time.monotonic() - shard.refreshed_at > self.settings.stale_check_s
+
+    def _refresh(self, shard: _Shard, why: str) -> None:
+        """A new iterator right after the last record read (a stale or expired one can skip nothing)."""
+        shard.iterator = self._iterator_after(shard)
+        shard.refreshed_at = time.monotonic()
+        self.refreshes += 1
+        log.debug("stream %s: %s shard iterator replaced after %s", self.name, why, shard.read_through())
 
     def _iterator_after(self, shard: _Shard) -> str:
         kwargs: dict[str, Any] = {"ShardIteratorType": "TRIM_HORIZON"}
-        if shard.last_sequence:
-            kwargs = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": shard.last_sequence}
+        through = shard.read_through()
+        if through is not None:
+            kwargs = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": str(through)}
         return str(
             self.streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard.shard_id, **kwargs)[
                 "ShardIterator"
@@ -441,7 +598,11 @@ class StreamPoller(Poller):
 
     def _invoke(self, shard: _Shard, batch: list[dict[str, Any]]) -> None:
         settings = self.settings
-        outcome = self.function.invoke({"Records": batch})
+        shard.invoking = True
+        try:
+            outcome = self.function.invoke({"Records": batch})
+        finally:
+            shard.invoking = False
         self.batches += 1
         sequence_numbers = [r["dynamodb"]["SequenceNumber"] for r in batch]
         failed: set[str] | None = None

@@ -109,14 +109,19 @@ def samples(now: datetime | None = None) -> list[dict[str, Any]]:
     ]
 
 
-def load(api_url: str, api_key: str) -> list[str]:
-    """Submit every sample; returns the article ids (an existing sample is returned, not duplicated)."""
+def load(api_url: str, api_key: str, token: str | None = None) -> list[str]:
+    """Submit every sample; returns the article ids (an existing sample is returned, not duplicated).
+
+    ``token``: a bearer token of the local user pool, for an API whose writes need one."""
     ids = []
+    headers = {"content-type": "application/json", "x-api-key": api_key}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
     for article in samples():
         request = urllib.request.Request(  # noqa: S310 - a fixed local http URL
             f"{api_url.rstrip('/')}/articles",
             data=json.dumps(article).encode(),
-            headers={"content-type": "application/json", "x-api-key": api_key},
+            headers=headers,
             method="POST",
         )
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310

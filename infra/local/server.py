@@ -1,5 +1,6 @@
-"""The local HTTP front door on 127.0.0.1: the REST API (under its stage), the site bucket under
-``/site/`` (what CloudFront serves in AWS), a landing page at ``/`` and the wiring at ``/_local/wiring``.
+"""The local HTTP front door on 127.0.0.1: the REST API (under its stage), the site under ``/site/``
+(what CloudFront serves in AWS, by the template's behaviours), a landing page at ``/`` and the
+runtime's own endpoints under ``/_local/`` (wiring, idleness, faults, stats, tokens).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from infra.local.apigw import (
     new_request_id,
     proxy_event,
 )
+from infra.local.cloudfront import Distribution, forwarded_headers, forwarded_query
+from infra.local.cognito import AuthError, TokenAuthority, bearer_token
 from infra.local.lambdas import LocalFunction
 
 access_log = logging.getLogger("infra.local.access")
@@ -40,17 +43,23 @@ Response = tuple[int, list[tuple[str, str]], bytes]
 class ApiGateway:
     """Turns one HTTP request into a proxy event, invokes the route's function, maps the result back."""
 
-    def __init__(self, api: RestApi, functions: Mapping[str, LocalFunction], api_key: str) -> None:
-        self.api, self.functions, self.api_key = api, functions, api_key
+    def __init__(
+        self,
+        api: RestApi,
+        functions: Mapping[str, LocalFunction],
+        api_key: str,
+        authority: TokenAuthority | None = None,
+    ) -> None:
+        self.api, self.functions, self.api_key, self.authority = api, functions, api_key, authority
 
     def handle(self, request: HttpRequest, *, too_large: bool = False) -> tuple[Response, str]:
         """(response, name of the function that ran or '-')."""
         request_id = new_request_id()
         headers = dict(request.headers)
 
-        def gateway(response_type: str) -> Response:
+        def gateway(response_type: str, message: str | None = None) -> Response:
             status, response_headers, body = self.api.gateway_response(
-                response_type, request_id=request_id, path=request.path, request_headers=headers
+                response_type, request_id=request_id, path=request.path, request_headers=headers, message=message
             )
             return status, list(response_headers.items()), body
 
@@ -59,6 +68,24 @@ class ApiGateway:
         route, path_parameters, _ = self.api.match(request.path, request.method)
         if route is None:
             return gateway("MISSING_AUTHENTICATION_TOKEN"), "-"
+        claims = None
+        if route.authorization_type == "COGNITO_USER_POOLS":
+            authorizer = self.api.authorizers.get(route.authorizer_id or "")
+            if authorizer is None or self.authority is None:
+                return gateway("DEFAULT_5XX"), "-"
+            sent = next((v for k, v in request.headers if k.lower() == authorizer.header.lower()), None)
+            token = bearer_token(sent)
+            if token is None:
+                return gateway("UNAUTHORIZED"), "-"
+            try:
+                claims = self.authority.verify(
+                    token,
+                    authorizer.pools,
+                    scopes=route.authorization_scopes,
+                    validation_expression=authorizer.validation_expression,
+                )
+            except AuthError as exc:
+                return gateway("UNAUTHORIZED", str(exc)), "-"
         sent_key = next((v for k, v in request.headers if k.lower() == "x-api-key"), None)
         if route.api_key_required and sent_key != self.api_key:
             return gateway("INVALID_API_KEY"), "-"
@@ -75,6 +102,7 @@ class ApiGateway:
             path_parameters,
             request_id=request_id,
             api_key=sent_key if route.api_key_required else None,
+            claims=claims,
         )
         outcome = function.invoke(event)
         if not outcome.ok:
@@ -89,21 +117,22 @@ class ApiGateway:
 
 
 class SiteBucket:
-    """Read-only GET of objects in the site bucket, with their stored Content-Type."""
+    """Read-only GET of objects in a bucket, with their stored Content-Type."""
 
     def __init__(self, s3: Any, bucket: str | None) -> None:
         self.s3, self.bucket = s3, bucket
 
-    def get(self, key: str, request_headers: Mapping[str, str]) -> Response:
-        if not self.bucket:
+    def get(self, key: str, request_headers: Mapping[str, str], bucket: str | None = None) -> Response:
+        bucket = bucket or self.bucket
+        if not bucket:
             return _text(HTTPStatus.NOT_FOUND, "no site bucket in this template\n")
         if not key or key.endswith("/"):
             key += "index.html"
         try:
-            obj = self.s3.get_object(Bucket=self.bucket, Key=key)
+            obj = self.s3.get_object(Bucket=bucket, Key=key)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NoSuchBucket"):
-                return _text(HTTPStatus.NOT_FOUND, f"not found: s3://{self.bucket}/{key}\n")
+                return _text(HTTPStatus.NOT_FOUND, f"not found: s3://{bucket}/{key}\n")
             raise
         body = obj["Body"].read()
         headers = [("Content-Type", obj.get("ContentType") or "binary/octet-stream")]
@@ -121,12 +150,55 @@ class SiteBucket:
         return HTTPStatus.OK, headers, body
 
 
+class Site:
+    """What CloudFront serves under ``/site/``: the template's distribution (behaviours in order, S3 or
+    API Gateway origins), or without one, the site bucket as it is."""
+
+    def __init__(self, bucket: SiteBucket, distribution: Distribution | None = None) -> None:
+        self.bucket, self.distribution = bucket, distribution
+        self.api: Callable[[HttpRequest], tuple[Response, str]] | None = None  # the API under its stage
+
+    def handle(self, request: HttpRequest, path: str) -> tuple[Response, str]:
+        lowered = {k.lower(): v for k, v in request.headers}
+        distribution = self.distribution
+        if distribution is None:
+            if request.method not in ("GET", "HEAD"):
+                return _text(HTTPStatus.METHOD_NOT_ALLOWED, "the site is read-only\n"), "-"
+            return self.bucket.get(path.lstrip("/"), lowered), "site"
+        if path == "/" and distribution.default_root_object:
+            path = "/" + distribution.default_root_object
+        behavior = distribution.behavior_for(path)
+        if request.method not in behavior.methods or request.method not in ("GET", "HEAD"):
+            return _text(HTTPStatus.FORBIDDEN, f"{request.method} is not allowed for {behavior.pattern}\n"), "-"
+        origin = behavior.origin
+        if origin.kind == "s3":
+            key = f"{origin.path}{path}".lstrip("/")
+            return self.bucket.get(key, lowered, bucket=origin.bucket), f"site:{behavior.pattern}"
+        if origin.kind == "api" and self.api is not None:
+            proxied = HttpRequest(
+                method=request.method,
+                path=f"{origin.path}{path}",
+                query=forwarded_query(behavior, request.query),
+                headers=forwarded_headers(behavior, request.headers),
+                body=b"",
+                source_ip=request.source_ip,
+                protocol=request.protocol,
+            )
+            response, target = self.api(proxied)
+            return response, f"site:{behavior.pattern}→{target}"
+        return _text(HTTPStatus.BAD_GATEWAY, f"origin {origin.domain} is not emulated locally\n"), "-"
+
+
 def _text(status: int, text: str, content_type: str = "text/plain; charset=utf-8") -> Response:
     return status, [("Content-Type", content_type)], text.encode()
 
 
+Control = Callable[[HttpRequest], Response]
+
+
 class LocalServer:
-    """A threaded HTTP server on 127.0.0.1 that dispatches to the gateway, the site and the landing page."""
+    """A threaded HTTP server on 127.0.0.1: the API under its stage, the site under ``/site/``, the
+    landing page at ``/`` and the runtime's own endpoints (``control``: ``(method, path) -> handler``)."""
 
     def __init__(
         self,
@@ -134,11 +206,13 @@ class LocalServer:
         port: int,
         *,
         gateway: ApiGateway | None,
-        site: SiteBucket,
+        site: Site,
         landing: Callable[[], str],
-        wiring: Callable[[], dict[str, Any]],
+        control: Mapping[tuple[str, str], Control] | None = None,
     ) -> None:
-        self.gateway, self.site, self.landing, self.wiring = gateway, site, landing, wiring
+        self.gateway, self.site, self.landing = gateway, site, landing
+        self.control: dict[tuple[str, str], Control] = dict(control or {})
+        site.api = self._api
         handler = _handler_class(self)
         self._httpd = ThreadingHTTPServer((host, port), handler)
         self._httpd.daemon_threads = True
@@ -159,15 +233,24 @@ class LocalServer:
             self._thread = None
         self._httpd.server_close()
 
+    def _api(self, request: HttpRequest) -> tuple[Response, str]:
+        gateway = self.gateway
+        if gateway is None:
+            return _text(HTTPStatus.BAD_GATEWAY, "no API in this template\n"), "-"
+        base = gateway.api.base_path
+        if base and not (request.path == base or request.path.startswith(base + "/")):
+            return _text(HTTPStatus.NOT_FOUND, f"not under the API stage {base}\n"), "-"
+        return gateway.handle(_under(request, request.path[len(base) :] or "/"))
+
     def dispatch(self, request: HttpRequest, *, too_large: bool) -> tuple[Response, str]:
         path = request.path
         if path == SITE_PREFIX or path.startswith(SITE_PREFIX + "/"):
-            if request.method not in ("GET", "HEAD"):
-                return _text(HTTPStatus.METHOD_NOT_ALLOWED, "the site is read-only\n"), "-"
-            lowered = {k.lower(): v for k, v in request.headers}
-            return self.site.get(path[len(SITE_PREFIX) + 1 :], lowered), "site"
-        if path == "/_local/wiring" and request.method == "GET":
-            return _json(HTTPStatus.OK, self.wiring()), "-"
+            return self.site.handle(request, path[len(SITE_PREFIX) :] or "/")
+        control = self.control.get((request.method, path))
+        if control is not None:
+            return control(request), "-"
+        if path.startswith("/_local/") and any(p == path for _, p in self.control):
+            return _text(HTTPStatus.METHOD_NOT_ALLOWED, f"{request.method} is not supported here\n"), "-"
         gateway = self.gateway
         base = gateway.api.base_path if gateway is not None else ""
         is_landing = path == "/" and request.method in ("GET", "HEAD")
@@ -186,7 +269,7 @@ def _under(request: HttpRequest, path: str) -> HttpRequest:
     return dataclasses.replace(request, path=path)
 
 
-def _json(status: int, value: Any) -> Response:
+def json_response(status: int, value: Any) -> Response:
     return status, [("Content-Type", "application/json")], json.dumps(value, indent=2).encode()
 
 

@@ -49,6 +49,7 @@ class Resource:
     properties: Mapping[str, Any]
     depends_on: tuple[str, ...] = ()
     condition: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Lookup(Protocol):
@@ -99,6 +100,7 @@ class Template:
                 properties=raw.get("Properties") or {},
                 depends_on=(depends_on,) if isinstance(depends_on, str) else tuple(depends_on),
                 condition=raw.get("Condition"),
+                metadata=raw.get("Metadata") or {},
             )
         return cls(
             resources=resources,

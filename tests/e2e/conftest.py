@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ class Stack:
     moto_url: str
     process: subprocess.Popen[bytes]
     stage: str = "/v1"  # like an API Gateway invoke URL: https://{id}.execute-api.{region}.amazonaws.com/v1
+    _tokens: dict[Any, str] = field(default_factory=dict)
 
     @property
     def api_url(self) -> str:
@@ -76,10 +77,51 @@ class Stack:
         except urllib.error.HTTPError as error:
             return Http(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
 
-    def submit(self, article: dict[str, Any]) -> str:
-        response = self.request("POST", "/articles", article, headers={"x-api-key": API_KEY})
+    def local(self, method: str, path: str, body: Any = None) -> Http:
+        """One of the runtime's own endpoints (``/_local/...``)."""
+        return self.request(method, path, body, base=self.base_url)
+
+    def token(self, role: str = "editor", **claims: Any) -> str | None:
+        """A token of the template's user pool from the running runtime (None: the template has none)."""
+        key = (role, tuple(sorted(claims.items())))
+        if key not in self._tokens:
+            response = self.local("POST", "/_local/token", {"role": role, **claims})
+            if response.status == 404:
+                return None
+            assert response.status == 200, response.body
+            self._tokens[key] = str(response.json()["token"])
+        return self._tokens[key]
+
+    def write_headers(self, role: str = "editor") -> dict[str, str]:
+        """What a CMS sends on writes: the API key, and a bearer token when the API has an authorizer."""
+        headers = {"x-api-key": API_KEY}
+        token = self.token(role)
+        if token:
+            headers["authorization"] = f"Bearer {token}"
+        return headers
+
+    def submit(self, article: dict[str, Any], role: str = "editor") -> str:
+        response = self.request("POST", "/articles", article, headers=self.write_headers(role))
         assert response.status == 202, response.body
         return str(response.json()["id"])
+
+    def wait_idle(self, timeout: float = 30.0) -> dict[str, Any]:
+        """Wait for ``/_local/idle`` to say idle twice in a row; returns the last report."""
+        deadline, quiet = time.monotonic() + timeout, 0
+        while True:
+            report = self.local("GET", "/_local/idle").json()
+            quiet = quiet + 1 if report["idle"] else 0
+            if quiet >= 2:
+                return dict(report)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"not idle within {timeout} s: {report['reasons']}")
+            time.sleep(0.1)
+
+    def faults(self, **settings: Any) -> dict[str, Any]:
+        """Change the runtime's fault injection (``PUT /_local/faults``); returns its report."""
+        response = self.local("PUT", "/_local/faults", settings)
+        assert response.status == 200, response.body
+        return dict(response.json())
 
     def wait_for(self, check: Callable[[], Any], timeout: float = 10.0) -> Any:
         deadline = time.monotonic() + timeout

@@ -1,5 +1,11 @@
-"""The local runtime's own tier: a small hand-written template (fixtures/template.json) with tiny
-handlers (fixtures/localrt_*.py), deployed into a real moto server on free ports, in-process."""
+"""The local runtime's own tier: small hand-written templates with tiny handlers, each deployed into a
+real moto server on free ports, in-process (one runtime per test module; xdist-friendly).
+
+fixtures/template.json     the basics: table, bucket, bus, rules, queues, REST API, event source mappings
+fixtures/workload.json     concurrency and fault injection (localrt_workload, localrt_slow, localrt_single)
+fixtures/platform.json     schedules, Cognito authorizer, CloudFront behaviours, unfinished work
+fixtures/localrt_records.py  what the fixture functions saw, shared by all their execution environments
+"""
 
 from __future__ import annotations
 
@@ -40,8 +46,9 @@ def runtime() -> Iterator[LocalRuntime]:
 
 
 def workers() -> ModuleType:
-    """The fixture consumers' module as the runtime imported it (it records what it received)."""
-    return sys.modules["localrt_workers"]
+    """What the fixture functions recorded (``fixtures/localrt_records.py``, shared by every execution
+    environment of every fixture function)."""
+    return sys.modules["localrt_records"]
 
 
 def physical(runtime: LocalRuntime, logical_id: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import signal
 import subprocess
@@ -10,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.integration.local.conftest import FIXTURES, TEMPLATE, http
+from tests.integration.local.conftest import FIXTURES, TEMPLATE, http, json_body
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -42,6 +43,7 @@ def test_cli_starts_prints_urls_serves_and_stops_on_ctrl_c(tmp_path: Path) -> No
             "no_such_seed_module",
         ],
         cwd=REPO_ROOT,
+        env={**os.environ, "FAULT_RATE": "0.25", "FAULT_SEED": "9", "LOCAL_CONCURRENCY": "3"},
         stdout=subprocess.PIPE,
         stderr=stderr,
         text=True,
@@ -63,9 +65,15 @@ def test_cli_starts_prints_urls_serves_and_stops_on_ctrl_c(tmp_path: Path) -> No
         api_url = next(line.split()[1] for line in printed if line.strip().startswith("API "))
         assert "API key        cli-key" in text
         assert "moto endpoint  http://127.0.0.1:" in text
-        # AND serves the API
+        assert "Faults         " in text and "(rate 0.25, seed 9, post-retry)" in text
+        # AND serves the API, with the fault settings and concurrency from the environment
         status, _, _ = http("GET", api_url + "/items/1")
         assert status == 200
+        base = api_url.rsplit("/", 1)[0]
+        faults = json_body(http("GET", base + "/_local/faults")[2])
+        assert (faults["rate"], faults["seed"], faults["mode"]) == (0.25, 9, "post-retry")
+        functions = json_body(http("GET", base + "/_local/wiring")[2])["functions"]
+        assert {f["concurrency"] for f in functions} == {3}
     finally:
         # WHEN Ctrl-C arrives THEN it stops cleanly
         process.send_signal(signal.SIGINT)

@@ -26,18 +26,18 @@ def _write(tmp_path: Path, resources: dict[str, Any]) -> Path:
 
 @pytest.fixture
 def broken_template(tmp_path: Path) -> Path:
-    """A function whose module does not exist, and triggers the runtime cannot emulate."""
+    """A function whose module does not exist, and triggers the runtime cannot emulate (SNS, Kinesis)."""
     return _write(
         tmp_path,
         {
             "Orphan": {"Type": "AWS::Lambda::Function", "Properties": {"Handler": "nowhere.handler", **PYTHON}},
             "Good": {"Type": "AWS::Lambda::Function", "Properties": {"Handler": "localrt_workers.on_event", **PYTHON}},
-            "Nightly": {
-                "Type": "AWS::Scheduler::Schedule",
+            "Alerts": {
+                "Type": "AWS::SNS::Subscription",
                 "Properties": {
-                    "ScheduleExpression": "cron(0 3 * * ? *)",
-                    "FlexibleTimeWindow": {"Mode": "OFF"},
-                    "Target": {"Arn": {"Fn::GetAtt": ["Good", "Arn"]}, "RoleArn": "arn:aws:iam::123456789012:role/r"},
+                    "Protocol": "lambda",
+                    "TopicArn": "arn:aws:sns:us-east-1:123456789012:alerts",
+                    "Endpoint": {"Fn::GetAtt": ["Good", "Arn"]},
                 },
             },
             "FromKinesis": {
@@ -60,7 +60,7 @@ def _port_open(url: str) -> bool:
 
 
 def test_strict_start_refuses_a_template_it_cannot_wire(broken_template: Path) -> None:
-    # GIVEN a template with a missing handler module, a Scheduler trigger and a Kinesis mapping
+    # GIVEN a template with a missing handler module, an SNS subscription and a Kinesis mapping
     runtime = LocalRuntime(broken_template, code_root=FIXTURES)
     # WHEN started strictly
     with pytest.raises(WiringError) as raised:
@@ -68,7 +68,7 @@ def test_strict_start_refuses_a_template_it_cannot_wire(broken_template: Path) -
     # THEN startup fails naming each problem (with the module's expected path), and nothing is left running
     message = str(raised.value)
     assert str(FIXTURES / "nowhere.py") in message
-    assert "Nightly (AWS::Scheduler::Schedule) triggers Good but is not emulated" in message
+    assert "Alerts (AWS::SNS::Subscription) triggers Good but is not emulated" in message
     assert "FromKinesis: event source arn:aws:kinesis" in message
     assert LocalRuntime._running is None
     assert not [t.name for t in threading.enumerate() if t.name.startswith("local-")]

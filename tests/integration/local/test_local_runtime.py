@@ -103,7 +103,8 @@ def test_conditions_skip_resources_and_unknown_types_are_listed(runtime: LocalRu
     assert runtime.deployment is not None
     assert runtime.deployment.skipped == ["ApiErrorsAlarm"]  # Condition NotInUsEast1 is false
     wiring = runtime.wiring()
-    assert wiring.not_emulated["AWS::CloudFront::Distribution"] == ("SiteDistribution1A2B3C4D",)
+    assert "AWS::CloudFront::Distribution" not in wiring.not_emulated  # served under /site/
+    assert wiring.not_emulated["AWS::ApiGateway::UsagePlan"] == ("ApiUsagePlan",)
     assert "FunctionRole5A6B7C8D" in wiring.not_emulated["AWS::IAM::Role"]
     assert wiring.not_emulated["AWS::Lambda::Function"] == ("AutoDeleteProviderHandler (runtime nodejs20.x)",)
 
@@ -123,6 +124,7 @@ def test_every_function_and_trigger_is_wired(runtime: LocalRuntime) -> None:
         ("api", API_FUNCTION),
         ("api", API_FUNCTION),
         ("api", "MOCK"),
+        ("cloudfront→s3", SITE_BUCKET),
         ("dynamodb-stream", "StreamFunction1A2B3C4D"),
         ("rule→lambda", "AuditFunction0F1E2D3C"),
         ("rule→sqs", WORK_QUEUE),
@@ -246,7 +248,7 @@ def test_site_bucket_is_served_read_only_with_stored_content_type(runtime: Local
     assert (status, body) == (200, feed)
     assert header(headers, "Content-Type") == "application/feed+json"
     assert http("GET", runtime.site_url + "/feeds/none.json")[0] == 404
-    assert http("PUT", runtime.site_url + "/feeds/all/feed.json", b"x")[0] == 405
+    assert http("PUT", runtime.site_url + "/feeds/all/feed.json", b"x")[0] == 403  # CloudFront: not allowed
 
 
 def test_landing_page_lists_the_urls(runtime: LocalRuntime) -> None:
@@ -376,3 +378,10 @@ def test_api_write_reaches_the_stream_handler_quickly(runtime: LocalRuntime) -> 
         time.sleep(0.01)
     assert _stream_records(key)
     assert time.monotonic() - started < 1.0
+
+
+def test_a_template_without_a_user_pool_has_no_tokens_and_no_jwks(runtime: LocalRuntime) -> None:
+    status, _, body = http("POST", runtime.base_url + "/_local/token", b'{"role": "editor"}')
+    assert status == 404
+    assert "no Cognito user pool" in json_body(body)["message"]
+    assert http("GET", runtime.base_url + "/_local/jwks.json")[0] == 404
