@@ -65,6 +65,7 @@ import boto3  # noqa: E402 - after the environment above
 from moto import mock_aws  # noqa: E402
 
 from infra.constants import TABLE_INDEXES  # noqa: E402
+from infra.local import motofixes  # noqa: E402
 from shared.store.clients import aws_client  # noqa: E402
 
 HANDLERS = ("api", "relay", "enrich", "reconcile")
@@ -167,6 +168,9 @@ def _queue(sqs: Any, name: str) -> tuple[str, str]:
 def _route(events: Any, name: str, pattern: dict[str, Any], arn: str) -> None:
     events.put_rule(Name=name, EventBusName=BUS, EventPattern=json.dumps(pattern))
     events.put_targets(Rule=name, EventBusName=BUS, Targets=[{"Id": "q", "Arn": arn}])
+
+
+motofixes.install()  # the local runtime's fixes of moto's gaps (transactions, streams, queries)
 
 
 @pytest.fixture
