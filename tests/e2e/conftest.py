@@ -136,7 +136,7 @@ class Stack:
     def boto(self, service: str) -> Any:
         import boto3  # noqa: PLC0415
 
-        return boto3.client(
+        return boto3.client(  # type: ignore[call-overload]
             service,
             endpoint_url=self.moto_url,
             region_name="us-east-1",

@@ -83,7 +83,9 @@ def test_show_more_pages_through_25_articles_without_repeats_or_gaps(stack: Stac
     assert [i for p in pages for i in p] == list(reversed(ids))
     assert cursor is None
     # AND a feed reader pages from the newest JSON Feed document back through the hourly archives to the first
-    seen, url, hops = [], f"/feeds/section/{section}/feed.json", 0
+    seen: list[str] = []
+    url: str | None = f"/feeds/section/{section}/feed.json"
+    hops = 0
     while url and hops < 40:
         document = stack.site(url).json()
         seen += [item["id"] for item in document["items"] if item["id"] not in seen]
@@ -198,7 +200,7 @@ def bus_events(stack: Stack) -> Iterator[Any]:
     events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "observer", "Arn": arn}])
 
     def drain() -> list[dict[str, Any]]:
-        seen = []
+        seen: list[dict[str, Any]] = []
         while True:
             messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
             if not messages:

@@ -114,5 +114,5 @@ def nag_audit(tmp_path_factory: pytest.TempPathFactory) -> NagAudit:
     report = AwsSolutionsChecks().validate_scope(app)
     for violation in report.violations:
         for resource in violation.violating_resources:
-            audit.findings.append((resource.construct_path, violation.rule_name, violation.severity))
+            audit.findings.append((str(resource.construct_path), violation.rule_name, str(violation.severity)))
     return audit

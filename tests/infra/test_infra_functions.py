@@ -5,12 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
+from pydantic import BaseModel
 
 from infra import constants, staging
 from shared.settings import ApiSettings, EnrichSettings, ReconcileSettings, RelaySettings
 
 # Each function's settings model: it requires every variable it declares (shared/settings.py).
-SETTINGS_MODELS = {"api": ApiSettings, "relay": RelaySettings, "enrich": EnrichSettings, "reconcile": ReconcileSettings}
+SETTINGS_MODELS: dict[str, type[BaseModel]] = {
+    "api": ApiSettings,
+    "relay": RelaySettings,
+    "enrich": EnrichSettings,
+    "reconcile": ReconcileSettings,
+}
 READ_BY_POWERTOOLS = {"POWERTOOLS_LOG_LEVEL"}  # read by Powertools itself, not by our settings
 
 

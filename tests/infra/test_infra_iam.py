@@ -133,6 +133,7 @@ def _stem(synth, logical_id):
 
 def _grant(synth, statement):
     condition = statement.get("Condition")
+    summary: object
     if condition is None:
         summary = None
     elif "ForAllValues:StringLike" in condition:
@@ -153,7 +154,7 @@ def test_function_holds_exactly_its_grants(synth, name):
     assert all(s["Effect"] == "Allow" for s in statements)
     # WHEN each is summarized as (actions, resources, condition)
     grants = {_grant(synth, s) for s in statements}
-    expected = {(actions, tuple(sorted(kinds)), condition) for actions, kinds, condition in GRANTS[name]}
+    expected = {(actions, tuple(sorted(kinds)), condition) for actions, kinds, condition in GRANTS[name]}  # type: ignore[attr-defined]
     # THEN they are exactly the function's grants: nothing missing, nothing more
     assert grants == expected
     assert len(statements) == len(expected)

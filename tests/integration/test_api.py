@@ -71,7 +71,7 @@ def test_same_external_id_with_other_content_conflicts(aws: Resources) -> None:
 def _bad(field_path: str, **changes: Any) -> tuple[str, dict[str, Any]]:
     article = seed_style_article()
     for dotted, value in changes.items():
-        target = article
+        target: Any = article
         *parents, leaf = dotted.split("__")
         for parent in parents:
             target = target[int(parent)] if parent.isdigit() else target[parent]

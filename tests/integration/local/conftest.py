@@ -66,6 +66,7 @@ def http(
 ) -> tuple[int, list[tuple[str, str]], bytes]:
     """One request; returns every response header (repeated ones too)."""
     parts = urlsplit(url)
+    assert parts.hostname is not None
     connection = HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
         path = parts.path + (f"?{parts.query}" if parts.query else "")

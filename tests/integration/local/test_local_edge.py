@@ -111,7 +111,7 @@ def test_several_groups_are_passed_comma_separated(runtime: LocalRuntime) -> Non
 
 def _forged(runtime: LocalRuntime) -> str:
     claims = _claims(_token(runtime, role="publisher"))
-    other = RSAKey.generate_key(2048, parameters={"kid": runtime.authority.key_id}, private=True)  # type: ignore[union-attr]
+    other = RSAKey.generate_key(2048, parameters={"kid": runtime.authority.key_id}, private=True)  # type: ignore[union-attr,arg-type]
     return jwt.encode({"alg": "RS256", "kid": runtime.authority.key_id}, claims, other)  # type: ignore[union-attr]
 
 

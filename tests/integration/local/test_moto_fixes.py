@@ -71,7 +71,8 @@ def _fill(name: str, count: int) -> None:
     table = dynamodb_backends[ACCOUNT][REGION].tables[name]
     for n in range(count):
         key = DynamoType({"S": f"filler-{n:06d}"})
-        table.items[key] = Item(key, None, {"pk": {"S": f"filler-{n:06d}"}, "body": {"S": "x" * 200}})
+        item = Item(key, None, {"pk": {"S": f"filler-{n:06d}"}, "body": {"S": "x" * 200}})
+        table.items[key] = item  # type: ignore[assignment]
 
 
 def _stream(name: str) -> tuple[Any, str]:
@@ -188,7 +189,7 @@ def test_remembered_tokens_are_bounded(ddb: Any, monkeypatch: pytest.MonkeyPatch
     name = _table(ddb, stream=False)
     for n in range(50):
         ddb.transact_write_items(TransactItems=_increment(name), ClientRequestToken=f"token-{n}")
-    assert len(dynamodb_backends[ACCOUNT][REGION]._local_token_ledger) == 20
+    assert len(dynamodb_backends[ACCOUNT][REGION]._local_token_ledger) == 20  # type: ignore[attr-defined]
 
 
 # -- gap 2: check everything, then apply; reasons as DynamoDB reports them ---------------------------
@@ -341,7 +342,8 @@ def test_update_item_keeps_its_condition_and_return_values(ddb: Any) -> None:
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
     assert raised.value.response["Error"]["Code"] == "ConditionalCheckFailedException"
-    assert raised.value.response["Item"] == {"pk": {"S": "a"}, "v": {"N": "1"}}
+    returned = raised.value.response["Item"]  # type: ignore[typeddict-item]
+    assert returned == {"pk": {"S": "a"}, "v": {"N": "1"}}
     answer = ddb.update_item(
         TableName=name,
         Key={"pk": {"S": "a"}},
