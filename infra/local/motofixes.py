@@ -40,7 +40,17 @@ behaviour is closer to DynamoDB's, never further from it.
    value: built on the index's first query, then maintained on every write (moto's put and delete,
    and the writes above); a write path that changes items in place (``UpdateItem`` with the legacy
    ``AttributeUpdates``) makes the table's indexes rebuild on their next query. moto's own code
-   still filters, sorts and pages the candidates, so answers are unchanged. ``Scan`` is untouched.
+   still filters, sorts and pages the candidates, so answers are unchanged. A plain index query
+   (no filter, no start key) hands moto only the items it can return: in range, in order, one more
+   than its limit (moto sized every candidate of the bucket: ~0.2 s per feed query at a thousand
+   articles). A scan of a GSI reads the index's buckets; a scan of the table is untouched.
+9. Per-item costs that answers do not depend on (``_fast_paths``): moto converts a whole item to plain
+   JSON once per projected attribute (``Item.project``), recomputes a value's cast on each comparison
+   while sorting (``DynamoType.cast_value``, ``Table.sorted_items``), and runs every data-plane answer,
+   already shaped as the wire JSON, through its generic shape-driven serializer (~0.1 s for a Query page
+   of 100 feed entries). Here projections of top-level attributes copy just those attributes, sorts
+   compare native values (numbers as ``Decimal``), and data-plane answers are dumped as they are (moto's
+   serializer still answers errors and every other service). Answers are unchanged.
 """
 
 from __future__ import annotations
@@ -52,6 +62,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from decimal import Decimal
 from typing import Any, Final
 
 _INSTALLED = False
@@ -106,6 +117,7 @@ def install() -> None:
         DynamoDBStreamsBackend.get_records = _get_records  # type: ignore[method-assign]
         _untrack()
         _index_queries()
+        _fast_paths()
         _INSTALLED = True
 
 
@@ -491,10 +503,9 @@ def _reindex(table: Any, old: Any, new: Any) -> None:
                 bucket.pop(_item_key(item), None)
 
 
-def _bucket(table: Any, index: Any, value: Any) -> list[Any] | None:
+def _bucket_map(table: Any, index: Any) -> dict[Any, dict[tuple[Any, Any], Any]]:
+    """The index's items by hash key value, built on first use and kept in step by ``_reindex``."""
     attribute = _index_hash_attribute(index)
-    if attribute is None:
-        return None
     buckets = table.__dict__.setdefault(_BUCKETS, {})
     if index.name not in buckets:
         built: dict[Any, dict[tuple[Any, Any], Any]] = {}
@@ -503,7 +514,14 @@ def _bucket(table: Any, index: Any, value: Any) -> list[Any] | None:
             if found is not None:
                 built.setdefault(found, {})[_item_key(item)] = item
         buckets[index.name] = built
-    return list(buckets[index.name].get(value, {}).values())
+    result: dict[Any, dict[tuple[Any, Any], Any]] = buckets[index.name]
+    return result
+
+
+def _bucket(table: Any, index: Any, value: Any) -> list[Any] | None:
+    if _index_hash_attribute(index) is None:
+        return None
+    return list(_bucket_map(table, index).get(value, {}).values())
 
 
 def _every_item(table: Any) -> list[Any]:
@@ -529,6 +547,8 @@ def _index_queries() -> None:
     def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         arguments = signature.bind(self, hash_key, *args, **kwargs).arguments  # moto passes most by position
         candidates = _candidates(self, hash_key, arguments.get("index_name"), arguments.get("hash_key_conditions"))
+        if candidates is not None:
+            candidates = _page_of(self, candidates, arguments)
         if candidates is None:
             return original_query(self, hash_key, *args, **kwargs)
         self.all_items = lambda: candidates  # moto's query reads its candidates from here
@@ -548,9 +568,112 @@ def _index_queries() -> None:
         _reindex(self, old, None)
         return old
 
+    original_has_idx_items = Table.has_idx_items
+
+    def has_idx_items(self: Any, index_name: str) -> list[Any]:
+        """A GSI scan reads the index's buckets, not every item of the table."""
+        index = next((i for i in self.global_indexes if i.name == index_name), None)
+        if index is None or _index_hash_attribute(index) is None:
+            return list(original_has_idx_items(self, index_name))
+        columns = {key["AttributeName"] for key in index.schema}
+        buckets = _bucket_map(self, index)
+        return [item for bucket in buckets.values() for item in bucket.values() if columns.issubset(item.attrs)]
+
     Table.query = query  # type: ignore[method-assign]
+    Table.has_idx_items = has_idx_items  # type: ignore[method-assign]
     Table.put_item = put_item  # type: ignore[method-assign]
     Table.delete_item = delete_item  # type: ignore[method-assign]
+
+
+def _page_of(table: Any, candidates: list[Any], arguments: dict[str, Any]) -> list[Any]:
+    """Only the candidates a plain index query can return: in range, in order, at most ``limit``.
+
+    moto then sorts, sizes and pages just those, instead of the whole bucket (a feed index holds every
+    published article: sizing each candidate cost ~0.2 s per query at a thousand articles). Queries
+    with a filter, a start key or several range keys keep every candidate and moto's own handling.
+    """
+    index_name, limit = arguments.get("index_name"), arguments.get("limit")
+    if index_name is None or not limit or arguments.get("filter_expression") is not None:
+        return candidates
+    if arguments.get("exclusive_start_key") or len(arguments.get("range_key_conditions") or ()) > 1:
+        return candidates
+    index = next((i for i in table.global_indexes if i.name == index_name), None)
+    ranges = [key["AttributeName"] for key in index.schema if key["KeyType"] == "RANGE"] if index else []
+    if len(ranges) != 1:
+        return candidates
+    attribute = ranges[0]
+    comparison, objects = arguments.get("range_comparison"), arguments.get("range_objs") or []
+    kept = [
+        item
+        for item in candidates
+        if item.attrs.get(attribute) is not None
+        and (not comparison or item.attrs[attribute].compare(comparison, objects))
+    ]
+    kept.sort(key=lambda item: (item.attrs[attribute], item.hash_key, item.range_key))
+    if arguments.get("scan_index_forward") is False:
+        kept.reverse()
+    # one more than asked for, so moto still sees that another page exists
+    return kept[: int(limit) + 1]
+
+
+# -- Per-item fast paths (gap 9) ---------------------------------------------------------------------------
+_DATA_PLANE: Final = frozenset(
+    {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem",
+     "TransactWriteItems"}
+)  # fmt: skip
+
+
+def _native(value: Any) -> tuple[int, Any]:
+    """A DynamoType as a natively comparable value (missing values first, as moto orders them)."""
+    if value is None:
+        return (0, "")
+    if value.type == "N":
+        return (1, Decimal(value.value))
+    return (1, value.value)
+
+
+def _fast_paths() -> None:
+    from moto.core.responses import ActionResult  # noqa: PLC0415
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item  # noqa: PLC0415
+    from moto.dynamodb.models.table import Table  # noqa: PLC0415
+
+    original_cast = DynamoType.__dict__["cast_value"]
+    cast = original_cast.fget
+    original_project = Item.project
+    original_execute = ActionResult.execute_result
+
+    def fast_cast(self: Any) -> Any:
+        return self.value if self.type in ("S", "B", "BOOL") else cast(self)  # the original's answer, sooner
+
+    def sorted_items(self: Any, hash_attrs: list[str], range_attrs: list[str | None], items: list[Any]) -> list[Any]:
+        attributes = self._generate_attr_to_sort_by(hash_attrs, range_attrs)
+        items.sort(key=lambda item: tuple(_native(item.attrs.get(a)) for a in attributes))
+        return items
+
+    def project(self: Any, expressions: list[list[str]]) -> Any:
+        if any(len(path) != 1 for path in expressions):
+            return original_project(self, expressions)  # nested paths: moto's own way
+        names = {path[0] for path in expressions}
+        kept = {k: copy.deepcopy(v) for k, v in self.attrs.items() if k in names}
+        return Item(hash_key=self.hash_key, range_key=self.range_key, attrs=kept)
+
+    def execute_result(self: Any, context: Any) -> Any:
+        if (
+            context.service_model.service_name == "dynamodb"
+            and context.operation_model.name in _DATA_PLANE
+            and not isinstance(self.result, Exception)
+        ):
+            try:
+                body = json.dumps(self.result)
+            except TypeError:
+                return original_execute(self, context)
+            return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
+        return original_execute(self, context)
+
+    DynamoType.cast_value = property(fast_cast)  # type: ignore[method-assign,assignment]
+    Table.sorted_items = sorted_items  # type: ignore[method-assign,assignment]
+    Item.project = project  # type: ignore[method-assign,assignment]
+    ActionResult.execute_result = execute_result  # type: ignore[method-assign]
 
 
 def _current(table: Any, item_attrs: dict[str, Any]) -> Any:

@@ -8,6 +8,7 @@ group); tests/infra checks the template, tests/e2e runs the real template on the
 
 from __future__ import annotations
 
+import base64
 import importlib
 import json
 import os
@@ -317,7 +318,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.timestamp()
     if isinstance(value, bytes):
-        return value.decode()
+        return base64.b64encode(value).decode()  # binary attributes arrive base64-encoded, as Lambda sends them
     return value
 
 
