@@ -51,8 +51,10 @@ TABLE_TTL_ATTRIBUTE = "expires_at"
 FEED_SORT_KEY = "feed_sk"
 # (index name, partition key attribute, sort key attribute, projected non-key attributes or None for KEYS_ONLY)
 TABLE_INDEXES: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
-    ("FeedAll", "feed_all", FEED_SORT_KEY, ("card", "sig")),
-    ("FeedSection", "feed_section", FEED_SORT_KEY, ("card", "sig")),
+    # Only the language index carries the signature enrichment compares against (duplicates, "Read more"):
+    # every projected byte is billed on every write of a published head.
+    ("FeedAll", "feed_all", FEED_SORT_KEY, ("card",)),
+    ("FeedSection", "feed_section", FEED_SORT_KEY, ("card",)),
     ("FeedLang", "feed_lang", FEED_SORT_KEY, ("card", "sig")),
     ("Pending", "pending_pk", "pending_at", None),
     # Articles taken down (sparse): Atom feeds show them as deleted entries for a week (RFC 6721).

@@ -13,9 +13,8 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import Json
 
 from shared.observability import observability
 from shared.service.lifecycle import LifecycleService
@@ -28,10 +27,6 @@ from shared.store.table import ArticleTable
 SETTINGS = load(ReconcileSettings)
 obs = observability(SETTINGS.POWERTOOLS_METRICS_NAMESPACE)
 logger, metrics = obs.logger, obs.metrics
-
-
-class DueRecord(SqsRecordModel):
-    body: Json[DuePublication]
 
 
 class _NoSchedules:
@@ -59,12 +54,13 @@ def reconcile(event: dict[str, Any], context: LambdaContext, deps: Dependencies)
     records = event.get("Records")
     if records is not None:
 
-        def publish(record: DueRecord) -> None:
-            logger.set_correlation_id(record.messageId)
-            published = deps.reconcile.publish_due([record.body], correlation_id=record.messageId)
-            logger.info("due publication", extra={"article_id": record.body.article_id, "published": bool(published)})
+        def publish(record: SQSRecord) -> None:
+            due = DuePublication.model_validate_json(record.body)
+            logger.set_correlation_id(record.message_id)
+            published = deps.reconcile.publish_due([due], correlation_id=record.message_id)
+            logger.info("due publication", extra={"article_id": due.article_id, "published": bool(published)})
 
-        processor = BatchProcessor(event_type=EventType.SQS, model=DueRecord)
+        processor = BatchProcessor(event_type=EventType.SQS)
         return dict(process_partial_response(event=event, record_handler=publish, processor=processor, context=context))
     correlation_id = str(event.get("id") or context.aws_request_id)
     logger.set_correlation_id(correlation_id)

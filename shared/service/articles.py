@@ -17,7 +17,7 @@ from shared.models.api import RevisionCorrection, RevisionSummary
 from shared.models.article import Article
 from shared.models.common import ArticleStatus
 from shared.models.stored import StoredSubmission
-from shared.service.publishing import authors, lead_image
+from shared.service.assembly import authors, lead_image
 from shared.store.items import ArticleHead, RevisionItem
 from shared.store.table import FeedCandidate
 

@@ -16,8 +16,9 @@ from shared.errors import RevisionConflict
 from shared.models.common import ArticleStatus
 from shared.store.items import ArticleHead, ChangeType, HeadChange
 
-# How long accepted work may wait before the reconciler looks at it (the pipeline takes seconds).
-RECONCILE_GRACE: Final = timedelta(seconds=60)
+# How long accepted work may wait before the reconciler looks at it. The pipeline takes seconds; a backlog
+# can take minutes, and re-announcing queued work would only add to it (see docs/decisions.md).
+RECONCILE_GRACE: Final = timedelta(minutes=15)
 COMMIT_ATTEMPTS: Final = 4
 
 

@@ -18,8 +18,7 @@ from shared.errors import Conflict, NotFound, RevisionConflict
 from shared.ids import is_article_id
 from shared.models.common import ArticleStatus, utcnow
 from shared.service.heads import COMMIT_ATTEMPTS, HeadStore, change, commit, successor
-from shared.service.publishing import tag_entries
-from shared.store.items import ArticleHead, ChangeType, TagEntry, Takedown
+from shared.store.items import ArticleHead, ChangeType, TagEntry, Takedown, tag_entries
 from shared.store.scheduler import DuePublication
 
 

@@ -24,14 +24,15 @@ from shared.enrichment.related import index_keys, relatedness
 from shared.enrichment.slug import numbered, slugify
 from shared.enrichment.text import excerpt, html_to_text, reading_time_minutes, word_count
 from shared.errors import RevisionConflict
-from shared.models.article import ArticleCard, Author, Byline, Correction, LeadImage
+from shared.models.article import ArticleCard, Byline, Correction
 from shared.models.common import ArticleStatus, utcnow
 from shared.models.stored import SanitizedSubmission, StoredSubmission
+from shared.service.assembly import lead_image
 from shared.service.feednames import feeds_for, language_feed
 from shared.service.heads import COMMIT_ATTEMPTS, HeadStore, change, commit, successor
-from shared.store.items import ArticleHead, ChangeType, Enrichment, FeedEntry, TagEntry
+from shared.store.items import ArticleHead, ChangeType, Enrichment, TagEntry, tag_entries
 from shared.store.scheduler import DuePublication, schedule_name
-from shared.store.table import FeedWindow
+from shared.store.table import Neighbour
 
 MAX_SLUG_ATTEMPTS: Final = 20
 DEFAULT_LANGUAGE: Final = "en"
@@ -55,7 +56,7 @@ _WATCHED_FIELDS: Final = (
 
 
 class PublishingTable(HeadStore, Protocol):
-    def feed_entries(self, feed: str, window: FeedWindow) -> tuple[list[FeedEntry], bool]: ...
+    def recent_signatures(self, language_feed: str, limit: int) -> list[Neighbour]: ...
     def claim_slug(self, slug: str, article_id: str) -> bool: ...
     def put_tag_entries(self, entries: Sequence[TagEntry]) -> None: ...
 
@@ -92,30 +93,6 @@ class _Analysis:
     stored: StoredSubmission
     enrichment: Enrichment | None  # None when the revision is rejected
     reasons: list[str]
-
-
-def lead_image(submission: SanitizedSubmission) -> LeadImage | None:
-    from shared.enrichment.credits import parse_credit  # noqa: PLC0415 - used only with an image
-
-    image = submission.lead_image
-    if image is None:
-        return None
-    parts = parse_credit(image.credit)
-    return LeadImage(
-        url=image.url,
-        caption=image.caption,
-        credit=image.credit,
-        alt_text=image.alt_text,
-        width=image.width,
-        height=image.height,
-        photographer=parts.photographer,
-        agency=parts.agency,
-        distributor=parts.distributor,
-    )
-
-
-def authors(submission: SanitizedSubmission) -> list[Author]:
-    return [Author(**a.model_dump()) for a in submission.authors]
 
 
 class PublishingService:
@@ -198,11 +175,11 @@ class PublishingService:
         self, article_id: str, language: str, fingerprint: str, near: int, keys: list[str]
     ) -> tuple[str | None, list[str]]:
         """Near-duplicate and related articles among the newest of the same language (one Query)."""
-        entries, _ = self._table.feed_entries(language_feed(language), FeedWindow(limit=CANDIDATES))
+        entries = self._table.recent_signatures(language_feed(language), CANDIDATES)
         duplicate: tuple[int, str] | None = None
         scores: list[tuple[float, str, str]] = []
         for entry in entries:
-            if entry.article_id == article_id or entry.signature is None:
+            if entry.article_id == article_id:
                 continue
             signature = entry.signature
             distance = 0 if signature.fingerprint == fingerprint[:16] else hamming(near, int(signature.simhash, 16))
@@ -356,15 +333,3 @@ def _card(  # noqa: PLR0917 - a plain mapping of the parts of a card
         lead_image=lead_image(sub),
         corrections=corrections,
     )
-
-
-def tag_entries(head: ArticleHead) -> list[TagEntry]:
-    """The tag-feed entries of a head's live revision (written before the head that makes them visible)."""
-    sort_key = head.feed_sk
-    if sort_key is None:
-        return []
-    return [
-        TagEntry(tag_key=feed.removeprefix("tag#"), sort_key=sort_key, article_id=head.id)
-        for feed in head.feeds
-        if feed.startswith("tag#")
-    ]

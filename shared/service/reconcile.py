@@ -30,7 +30,7 @@ from shared.store.items import ArticleHead
 from shared.store.scheduler import DuePublication
 
 SWEEP_LIMIT: Final = 200
-FIRST_RETRY: Final = timedelta(seconds=60)
+FIRST_RETRY: Final = timedelta(minutes=15)
 MAX_RETRY: Final = timedelta(hours=1)
 
 
@@ -51,7 +51,7 @@ class Sweep:
 
 
 def next_attempt(now: datetime, attempts: int) -> datetime:
-    """Exponential backoff: 1, 2, 4 ... minutes after each re-announcement, at most an hour."""
+    """Exponential backoff: 15, 30, 60 minutes after each re-announcement, at most an hour."""
     delay: timedelta = min(FIRST_RETRY * (2**attempts), MAX_RETRY)
     return now + delay
 
@@ -72,26 +72,45 @@ class ReconcileService:
     def sweep(self, correlation_id: str, limit: int = SWEEP_LIMIT) -> Sweep:
         now = self._clock()
         result = Sweep()
+        waiting: list[ArticleHead] = []
         for article_id in self._table.pending(now, limit):
             head = self._table.get_head(article_id)
             if head is None or head.pending_at is None or head.pending_at > now:
                 continue  # finished (or rescheduled) since the index was read
+            if head.revision > head.processed_revision:
+                waiting.append(head)
+                continue
             try:
                 self._settle(head, now, correlation_id, result)
             except RevisionConflict:
                 continue  # it moved while we looked: the next sweep sees the new state
-            except EventPublishError:
-                result.failed.append(article_id)  # its mark stays due; an outage must not block the rest
+        self._reannounce(waiting, now, result)
         return result
 
-    def _settle(self, head: ArticleHead, now: datetime, correlation_id: str, result: Sweep) -> None:
-        if head.revision > head.processed_revision:
-            self._bus.publish([submitted_event(head)])
-            self._table.set_pending(
-                head.id, head.version, next_attempt(now, head.pending_attempts), head.pending_attempts + 1
-            )
+    def _reannounce(self, heads: list[ArticleHead], now: datetime, result: Sweep) -> None:
+        """Announce again every revision still waiting, together (10 per PutEvents), with the relay's ids."""
+        if not heads:
+            return
+        events = {head.id: submitted_event(head) for head in heads}
+        refused: set[str] = set()
+        try:
+            self._bus.publish(list(events.values()))
+        except EventPublishError as error:
+            failed = {event for event, _ in error.failed}
+            refused = {article_id for article_id, event in events.items() if event in failed}
+        for head in heads:
+            if head.id in refused:
+                result.failed.append(head.id)  # its mark stays due; an outage must not block the rest
+                continue
+            try:
+                attempts = head.pending_attempts
+                self._table.set_pending(head.id, head.version, next_attempt(now, attempts), attempts + 1)
+            except RevisionConflict:
+                pass  # it moved (enriched, most likely) since we read it
             result.reannounced.append(head.id)
-        elif head.status is ArticleStatus.SCHEDULED and head.publish_at is not None and head.publish_at <= now:
+
+    def _settle(self, head: ArticleHead, now: datetime, correlation_id: str, result: Sweep) -> None:
+        if head.status is ArticleStatus.SCHEDULED and head.publish_at is not None and head.publish_at <= now:
             assert head.live_revision is not None  # a scheduled head has an enriched revision
             due = DuePublication(article_id=head.id, revision=head.live_revision, publish_at=head.publish_at)
             self._lifecycle.publish_due(due, correlation_id)

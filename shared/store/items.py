@@ -18,7 +18,9 @@ so a head cannot be in a feed unless it says ``published``.
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final
@@ -212,6 +214,23 @@ class ArticleHead(BaseModel):
 
 
 _HEAD_JSON_FIELDS: Final = ("card", "enrichment", "corrections", "takedown", "change")
+# Stored compressed (zlib, a binary attribute): DynamoDB bills writes per KB of the item and of each index
+# projection, and these two are most of a head's bytes (a 600-word article's card 1.1 KB -> 0.6 KB,
+# enrichment 2.1 KB -> 0.9 KB; see docs/decisions.md).
+_COMPRESSED_FIELDS: Final = frozenset({"card", "enrichment"})
+
+
+def pack(document: str) -> bytes:
+    return zlib.compress(document.encode("utf-8"), 9)
+
+
+def unpack(value: str | bytes) -> str:
+    """A JSON attribute as stored: plain text, or compressed bytes (base64 text in a Lambda stream event)."""
+    if isinstance(value, str):
+        if value[:1] in ("{", "["):
+            return value
+        value = base64.b64decode(value)
+    return zlib.decompress(value).decode("utf-8")
 
 
 def index_partition(head: ArticleHead, index: str) -> str | None:
@@ -226,13 +245,14 @@ def head_item(head: ArticleHead) -> dict[str, Any]:
     for name in _HEAD_JSON_FIELDS:
         value = getattr(head, name)
         if value is not None and value != []:
-            values[name] = json.dumps(
+            text = json.dumps(
                 value.model_dump(mode="json")
                 if isinstance(value, BaseModel)
                 else [v.model_dump(mode="json") for v in value],
                 ensure_ascii=False,
                 separators=(",", ":"),
             )
+            values[name] = pack(text) if name in _COMPRESSED_FIELDS else text
     values.update({"pk": head.pk, "sk": HEAD, "entity": "article"})
     feed_sk = head.feed_sk
     if head.status is ArticleStatus.PUBLISHED and feed_sk is not None and head.card is not None:
@@ -253,9 +273,16 @@ def head_item(head: ArticleHead) -> dict[str, Any]:
 def head_from_item(values: dict[str, Any]) -> ArticleHead:
     decoded = dict(values)
     for name in _HEAD_JSON_FIELDS:
-        if isinstance(decoded.get(name), str):
-            decoded[name] = json.loads(decoded[name])
+        if isinstance(decoded.get(name), str | bytes | bytearray):
+            decoded[name] = json.loads(
+                unpack(bytes(decoded[name]) if isinstance(decoded[name], bytearray) else decoded[name])
+            )
     return ArticleHead.model_validate(decoded)
+
+
+def card_from(value: str | bytes) -> ArticleCard:
+    """A card as an index projects it (compressed bytes) or as older items hold it (JSON text)."""
+    return ArticleCard.model_validate_json(unpack(value))
 
 
 # -- what the feed indexes project --------------------------------------------------------------------
@@ -354,3 +381,15 @@ class TagEntry(BaseModel):
     tag_key: str
     sort_key: str
     article_id: str
+
+
+def tag_entries(head: ArticleHead) -> list[TagEntry]:
+    """The tag-feed entries of a head's live revision (written before the head that makes them visible)."""
+    sort_key = head.feed_sk
+    if sort_key is None:
+        return []
+    return [
+        TagEntry(tag_key=feed.removeprefix("tag#"), sort_key=sort_key, article_id=head.id)
+        for feed in head.feeds
+        if feed.startswith("tag#")
+    ]

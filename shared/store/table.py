@@ -8,6 +8,7 @@ entries) are written unconditionally: they are verified against the head when re
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import uuid
@@ -49,6 +50,7 @@ from shared.store.items import (
     SlugClaim,
     TagEntry,
     article_pk,
+    card_from,
     external_key,
     feed_sort_key,
     head_from_item,
@@ -87,6 +89,8 @@ def serialize(value: Any) -> dict[str, Any]:
         return {"N": str(value)}
     if isinstance(value, str):
         return {"S": value}
+    if isinstance(value, bytes | bytearray):
+        return {"B": bytes(value)}
     if isinstance(value, Mapping):
         return {"M": {k: serialize(v) for k, v in value.items()}}
     if isinstance(value, list | tuple):
@@ -107,6 +111,8 @@ def deserialize(attribute: Mapping[str, Any]) -> Any:
         return {k: deserialize(v) for k, v in value.items()}
     if kind == "L":
         return [deserialize(v) for v in value]
+    if kind == "B":  # bytes from boto3; base64 text in a Lambda event
+        return value if isinstance(value, bytes | bytearray) else base64.b64decode(value)
     if kind == "SS":
         return list(value)
     raise TypeError(f"unsupported attribute type {kind}")
@@ -141,6 +147,15 @@ class FeedWindow:
     before: str | None = None  # sort keys < before
     since: str | None = None  # sort keys >= since
     newest_first: bool = True
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A recent article of the same language, as near-duplicate and related lookups compare it."""
+
+    article_id: str
+    sort_key: str
+    signature: Signature
 
 
 @dataclass(frozen=True)
@@ -234,11 +249,26 @@ class ArticleTable(LazyClient["DynamoDBClient"]):
                 FeedEntry(
                     article_id=_article_id(item),
                     sort_key=item[FEED_SORT_ATTRIBUTE],
-                    card=ArticleCard.model_validate_json(item["card"]),
+                    card=card_from(item["card"]),
                     signature=signature,
                 )
             )
         return entries, more
+
+    def recent_signatures(self, language_feed: str, limit: int) -> list[Neighbour]:
+        """The newest published articles of a language with their signatures, and nothing else (one Query)."""
+        index = _index_for(language_feed)
+        if index is None or not language_feed.startswith("lang#"):
+            raise ValueError(f"{language_feed} is not a language feed")
+        index_name, partition = index
+        window = FeedWindow(limit=limit)
+        wanted = ("pk", FEED_SORT_ATTRIBUTE, "sig")
+        items, _ = self._window(index_name, partition, language_feed, FEED_SORT_ATTRIBUTE, window, attributes=wanted)
+        return [
+            Neighbour(_article_id(i), i[FEED_SORT_ATTRIBUTE], Signature.model_validate_json(i["sig"]))
+            for i in items
+            if "sig" in i
+        ]
 
     def tag_entries(self, feed: str, window: FeedWindow) -> tuple[list[TagEntry], bool]:
         """One Query of a tag feed's entries (not yet verified against the heads)."""
@@ -247,7 +277,14 @@ class ArticleTable(LazyClient["DynamoDBClient"]):
         return [TagEntry(tag_key=tag, sort_key=i["sk"], article_id=i["id"]) for i in items], more
 
     def _window(
-        self, index: str | None, partition: str, value: str, sort: str, window: FeedWindow
+        self,
+        index: str | None,
+        partition: str,
+        value: str,
+        sort: str,
+        window: FeedWindow,
+        *,
+        attributes: tuple[str, ...] = (),
     ) -> tuple[list[dict[str, Any]], bool]:
         condition = "#p = :p"
         values: dict[str, Any] = {":p": {"S": value}}
@@ -272,8 +309,19 @@ class ArticleTable(LazyClient["DynamoDBClient"]):
         }
         if index is not None:
             kwargs["IndexName"] = index
-        items = [from_item(i) for i in self.db.query(**kwargs)["Items"]]
-        return items[: window.limit], len(items) > window.limit
+        if attributes:  # read units are billed on the whole projected item either way; the answer is smaller
+            projected = {f"#a{i}": name for i, name in enumerate(attributes)}
+            kwargs["ProjectionExpression"] = ", ".join(projected)
+            kwargs["ExpressionAttributeNames"] = {**names, **projected}
+        # A Query returns at most 1 MB: keep reading until the window is full or the range is exhausted.
+        items: list[dict[str, Any]] = []
+        while True:
+            response = self.db.query(**kwargs)
+            items += [from_item(i) for i in response["Items"]]
+            if len(items) > window.limit or "LastEvaluatedKey" not in response:
+                return items[: window.limit], len(items) > window.limit
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            kwargs["Limit"] = window.limit + 1 - len(items)
 
     def feed_candidates(self, article_ids: Sequence[str]) -> dict[str, FeedCandidate]:
         """The heads a page of tag entries points at (BatchGetItem, only what verification needs)."""
@@ -298,7 +346,7 @@ class ArticleTable(LazyClient["DynamoDBClient"]):
                         status=ArticleStatus(values["status"]),
                         feeds=tuple(values.get("feeds", [])),
                         sort_key=feed_sort_key(datetime.fromisoformat(published), values["id"]) if published else None,
-                        card=ArticleCard.model_validate_json(values["card"]) if values.get("card") else None,
+                        card=card_from(values["card"]) if values.get("card") else None,
                     )
                 request = response.get("UnprocessedKeys") or {}
                 if not request:

@@ -4,6 +4,7 @@ down, restore; every output and every event checked at each step, with redeliver
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -95,7 +96,8 @@ def test_a_correction_is_a_new_revision_in_the_same_place(aws: Resources, pump: 
     pump.run()
     before = call_api("GET", f"/articles/{first}").body
     aws.published_events()
-    # WHEN the first is corrected with a note, echoing its ETag
+    # WHEN, a second later (dates are shown to the second), the first is corrected with a note, echoing its ETag
+    _wait_for_the_next_second()
     corrected = seed_style_article(
         headline="Russia is first to recognize the Taliban government",
         tags=["Russia", "Taliban"],
@@ -303,7 +305,7 @@ def test_stranded_work_is_finished_by_the_reconciler(aws: Resources, pump: Pump)
     aws.sqs.purge_queue(QueueUrl=aws.enrich_queue)
     first_event = aws.published_events()[0]
     # WHEN the reconciler sweeps after the grace period
-    later = datetime.now(UTC) + timedelta(minutes=2)
+    later = datetime.now(UTC) + timedelta(minutes=16)
     table = ArticleTable(TABLE)
     reconciler = ReconcileService(
         table, EventBus(BUS, SOURCE), LifecycleService(table, MemorySchedules()), clock=lambda: later
@@ -327,3 +329,10 @@ def test_a_published_article_is_served_in_partner_formats(aws: Resources, pump: 
     assert response.status == 200
     document = json.loads(response.raw)
     assert call_api("GET", f"/articles/{article_id}").body["url"] in json.dumps(document)
+
+
+def _wait_for_the_next_second() -> None:
+    """Sleep until the wall clock's second changes, so that a later write shows a later date."""
+    started = int(time.time())
+    while int(time.time()) == started:
+        time.sleep(0.02)

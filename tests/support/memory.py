@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from shared.errors import RevisionConflict
-from shared.models.article import ArticleCard
 from shared.models.common import ArticleStatus
 from shared.store.bus import OutgoingEvent
 from shared.store.items import (
@@ -36,6 +35,7 @@ from shared.store.items import (
     SlugClaim,
     TagEntry,
     article_pk,
+    card_from,
     external_key,
     feed_sort_key,
     head_from_item,
@@ -47,7 +47,7 @@ from shared.store.items import (
     tag_pk,
 )
 from shared.store.scheduler import DuePublication
-from shared.store.table import ClaimTaken, FeedCandidate, FeedWindow
+from shared.store.table import ClaimTaken, FeedCandidate, FeedWindow, Neighbour
 
 Key = tuple[str, str]
 
@@ -118,12 +118,16 @@ class MemoryTable:
             FeedEntry(
                 article_id=item["id"],
                 sort_key=item[FEED_SORT_ATTRIBUTE],
-                card=ArticleCard.model_validate_json(item["card"]),
+                card=card_from(item["card"]),
                 signature=Signature.model_validate_json(item["sig"]) if "sig" in item else None,
             )
             for item in rows[: window.limit]
         ]
         return entries, len(rows) > window.limit
+
+    def recent_signatures(self, language_feed: str, limit: int) -> list[Neighbour]:
+        entries, _ = self.feed_entries(language_feed, FeedWindow(limit=limit))
+        return [Neighbour(e.article_id, e.sort_key, e.signature) for e in entries if e.signature is not None]
 
     def tag_entries(self, feed: str, window: FeedWindow) -> tuple[list[TagEntry], bool]:
         tag = feed.removeprefix("tag#")
@@ -144,7 +148,7 @@ class MemoryTable:
                 status=ArticleStatus(item["status"]),
                 feeds=tuple(item.get("feeds", [])),
                 sort_key=feed_sort_key(datetime.fromisoformat(published), article_id) if published else None,
-                card=ArticleCard.model_validate_json(item["card"]) if item.get("card") else None,
+                card=card_from(item["card"]) if item.get("card") else None,
             )
         return found
 

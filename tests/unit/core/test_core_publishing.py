@@ -8,6 +8,7 @@ import pytest
 
 from shared.errors import RevisionConflict
 from shared.models.common import ArticleStatus, CorrectionKind
+from shared.service.heads import RECONCILE_GRACE
 from shared.service.publishing import Outcome
 from shared.store.items import ArticleHead, ChangeType
 from shared.store.scheduler import DuePublication
@@ -85,7 +86,7 @@ def test_an_embargoed_article_is_scheduled_and_in_no_feed(newsroom: Newsroom) ->
         head.schedule_name: DuePublication(article_id=scheduled, revision=1, publish_at=planned)
     }
     # AND the reconciler will look at it a grace period after its time, in case the schedule never fires
-    assert head.pending_at == planned + timedelta(seconds=60)
+    assert head.pending_at == planned + RECONCILE_GRACE
 
 
 def test_a_publish_at_within_the_schedule_lead_publishes_now(newsroom: Newsroom) -> None:

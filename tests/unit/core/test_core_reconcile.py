@@ -6,11 +6,13 @@ import json
 from datetime import timedelta
 
 from shared.models.common import ArticleStatus
+from shared.service.heads import RECONCILE_GRACE
+from shared.service.reconcile import FIRST_RETRY
 from shared.service.relay import events_for, events_for_change
 from shared.store.scheduler import DuePublication
 from tests.support.newsroom import NOW, PUBLISHER, Newsroom, feed_files, submission
 
-GRACE = timedelta(seconds=60)
+GRACE = RECONCILE_GRACE
 
 
 def announced(newsroom: Newsroom, detail_type: str) -> list[dict[str, object]]:
@@ -43,21 +45,21 @@ def test_a_stranded_revision_is_re_announced_with_the_relays_event_id_and_backs_
     (message,) = announced(newsroom, "ArticleSubmitted")
     assert message["data"] == {"article_id": stranded, "revision": 1, "submitted_at": "2026-11-30T14:00:00Z",
                                "external_id": None}  # fmt: skip
-    # AND looks again a minute later, without touching the head's version (nothing to announce)
+    # AND looks again after the first retry interval, without touching the head's version (nothing to announce)
     head = newsroom.head(stranded)
-    assert (head.pending_at, head.pending_attempts) == (newsroom.clock.now + timedelta(minutes=1), 1)
+    assert (head.pending_at, head.pending_attempts) == (newsroom.clock.now + FIRST_RETRY, 1)
     assert head.version == before.version
     assert events_for_change(head, before, feed_files) == []
 
     # WHEN it sweeps again before then THEN nothing is sent
-    newsroom.clock.advance(seconds=59)
+    newsroom.clock.now += FIRST_RETRY - timedelta(seconds=1)
     assert newsroom.reconciler.sweep("sweep-2").reannounced == []
     # WHEN it is due again THEN the same event goes out and the next wait doubles
     newsroom.clock.advance(seconds=1)
     assert newsroom.reconciler.sweep("sweep-3").reannounced == [stranded]
     assert [e.detail for e in newsroom.bus.published] == [relayed[0].detail] * 2
     head = newsroom.head(stranded)
-    assert (head.pending_at, head.pending_attempts) == (newsroom.clock.now + timedelta(minutes=2), 2)
+    assert (head.pending_at, head.pending_attempts) == (newsroom.clock.now + 2 * FIRST_RETRY, 2)
 
 
 def test_a_re_announced_revision_once_enriched_is_no_longer_pending(newsroom: Newsroom) -> None:
@@ -84,12 +86,12 @@ def test_the_backoff_of_one_stranded_revision_does_not_carry_over_to_the_next(ne
     # WHEN a later revision is stranded too
     newsroom.clock.advance(hours=1)
     newsroom.update(article, submission(1, headline="Later revision"))
-    newsroom.clock.advance(seconds=60)
+    newsroom.clock.now += GRACE
     newsroom.reconciler.sweep("sweep")
 
     # THEN its first retry waits a minute, like any first retry
     head = newsroom.head(article)
-    assert (head.pending_attempts, head.pending_at) == (1, newsroom.clock.now + timedelta(minutes=1))
+    assert (head.pending_attempts, head.pending_at) == (1, newsroom.clock.now + FIRST_RETRY)
 
 
 def test_a_scheduled_article_whose_schedule_never_fired_is_published_late(newsroom: Newsroom) -> None:

@@ -17,6 +17,7 @@ from shared.errors import (
 )
 from shared.models.common import ArticleStatus
 from shared.models.stored import content_hash
+from shared.service.heads import RECONCILE_GRACE
 from shared.store.items import ChangeType
 from tests.support.newsroom import EDITOR, NOW, PUBLISHER, Newsroom, article_id, concurrently, submission
 
@@ -47,7 +48,7 @@ def test_a_post_stores_the_document_then_commits_head_and_revision(newsroom: New
     assert (head.submitted_at, head.submitted_by, head.correlation_id) == (NOW, "dana", "req-editor")
     assert head.change.type is ChangeType.SUBMITTED and head.change.revision == 1
     stored = newsroom.table.items[(head.pk, "HEAD")]
-    assert (stored["pending_pk"], stored["pending_at"]) == ("pending", (NOW + timedelta(seconds=60)).isoformat())
+    assert (stored["pending_pk"], stored["pending_at"]) == ("pending", (NOW + RECONCILE_GRACE).isoformat())
     # AND the revision item and the document agree on the sanitized content
     document = newsroom.document(head.id, 1)
     assert "<script>" not in document.submission.body_html and "harbour" in document.submission.body_html
@@ -253,7 +254,7 @@ def test_an_accepted_put_adds_a_revision_and_keeps_the_earlier_one(newsroom: New
     head = newsroom.head(published)
     assert (head.revision, head.processed_revision, head.live_revision) == (2, 1, 1)
     assert head.status is ArticleStatus.PUBLISHED and head.headline == "Council approves harbour plan"
-    assert head.pending_at == newsroom.clock.now + timedelta(seconds=60)
+    assert head.pending_at == newsroom.clock.now + RECONCILE_GRACE
     # AND both revisions and both documents are kept; the new revision item carries the note
     first, second = newsroom.table.list_revisions(published)
     assert (first.revision, second.revision) == (1, 2)

@@ -14,6 +14,7 @@ from functions.enrich import handler as enrich_function
 from functions.reconcile import handler as reconcile_function
 from functions.relay import handler as relay_function
 from shared.models.common import ArticleStatus
+from shared.service.heads import RECONCILE_GRACE
 from shared.service.relay import submitted_event
 from shared.store.items import ArticleHead, head_item
 from shared.store.queue import RetryQueue
@@ -283,7 +284,7 @@ def test_the_minute_rule_sweeps_and_reports_what_it_did() -> None:
     stranded = newsroom.submit(submission(1))
     planned = NOW + timedelta(minutes=5)
     late = newsroom.publish(submission(2, publish_at=planned.isoformat()), editor=PUBLISHER)
-    newsroom.clock.now = planned + timedelta(minutes=2)
+    newsroom.clock.now = planned + RECONCILE_GRACE + timedelta(minutes=1)
     rule_event = {"id": "rule-event-1", "detail-type": "Scheduled Event", "source": "aws.events", "detail": {}}
 
     # WHEN the rule fires
