@@ -19,7 +19,7 @@ from moto import mock_aws
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodbstreams.models import dynamodbstreams_backends
-from moto.sqs.models import Message
+from moto.sqs.models import Message, Queue, sqs_backends
 
 from infra.local import motofixes
 
@@ -607,3 +607,50 @@ def test_index_queries_stay_right_through_every_write_path(ddb: Any) -> None:
         if not start:
             break
     assert paged == full
+
+
+# -- gap 10: SQS receives that grow with the square of the backlog ----------------------------------------
+def _queue(retention_s: int = 345_600) -> tuple[Any, str]:
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName=f"q-{random.randrange(10**9)}",
+                           Attributes={"MessageRetentionPeriod": str(retention_s)})["QueueUrl"]  # fmt: skip
+    return sqs, url
+
+
+def test_a_receive_does_not_count_the_whole_queue_for_each_message(ddb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a backlog of 50 messages and a count of how often moto builds the queue's attributes (each
+    # time it counts every message three times)
+    sqs, url = _queue()
+    for batch in range(5):
+        sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(n), "MessageBody": f"{batch}-{n}"} for n in range(10)])
+    built = {"n": 0}
+    original = Queue.attributes
+
+    def counting(self: Queue) -> dict[str, Any]:
+        built["n"] += 1
+        return original.fget(self)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(Queue, "attributes", property(counting))
+    # WHEN ten are received
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"])
+    # THEN ten come back and the attributes were never built (moto built them once per message)
+    assert len(messages["Messages"]) == 10
+    assert built["n"] == 0
+
+
+def test_the_retention_period_still_decides_what_is_delivered(ddb: Any) -> None:
+    # GIVEN two queues that keep messages a minute: one holds a message sent two minutes ago, one a new one
+    sqs, expired_url = _queue(retention_s=60)
+    _, fresh_url = _queue(retention_s=60)
+    sqs.send_message(QueueUrl=expired_url, MessageBody="old")
+    sqs.send_message(QueueUrl=fresh_url, MessageBody="new")
+    queue = sqs_backends[ACCOUNT][REGION].get_queue(expired_url.rsplit("/", 1)[-1])
+    for message in queue._messages:  # the fixture ages them
+        message.sent_timestamp = int(message.sent_timestamp or 0) - 120_000  # type: ignore[assignment]
+
+    def bodies(url: str) -> list[str]:
+        return [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])]
+
+    # WHEN each queue is read THEN only the message within its retention period is delivered
+    assert bodies(expired_url) == []
+    assert bodies(fresh_url) == ["new"]
