@@ -11,7 +11,9 @@ tags (``derived=True``) follow, and never repeat a tag already present (case-ins
   "medtop:15000000" for sports), and narrower ones under them ("War in Ukraine", "Diplomacy",
   "Sanctions", ...). A topic applies when at least ``min_hits`` of its distinct keywords occur and it
   is not far weaker than the strongest topic of its level (40% of its hits): a culture story that
-  mentions the war once stays a culture story.
+  mentions the war once stays a culture story. At most ``MAX_GENERAL_TOPICS`` (2) general topics are
+  kept, as a story is filed under one or two desks: in Ukrainian copy the war is mentioned almost
+  everywhere, and a third general topic was wrong more often than right on the dev set.
 
 Ukrainian triggers are dictionary forms (``lemmas``: "вибори|виборчий", "лінія фронт"), expanded
 once per process into every form of each word through morphology (pymorphy3), so "виборів",
@@ -41,6 +43,8 @@ MAX_ENTITY_TOPICS = 4
 MAX_DERIVED = 10
 # A topic must have at least this share of the hits of the strongest topic of its level.
 RELATIVE_STRENGTH = 0.4
+# The strongest general topics kept (the narrower ones under them are not capped).
+MAX_GENERAL_TOPICS = 2
 _CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 _UK_WORD_RE = re.compile(r"[а-яіїєґ']+(?:-[а-яіїєґ']+)*")
 _LEAD_KINDS = frozenset({"country", "region"})
@@ -154,10 +158,11 @@ def _lemma_index() -> dict[str, tuple[_Trigger, ...]]:
     return {form: tuple(triggers) for form, triggers in index.items()}
 
 
-def _lemma_hits(normalized: str, hits: dict[str, set[str]]) -> None:
+def _lemma_hits(normalized: str, hits: dict[str, set[str]], first: dict[str, int]) -> None:
     """Count the Ukrainian triggers in ``normalized`` text: each word of a trigger in any of its forms."""
     index = _lemma_index()
-    words = _UK_WORD_RE.findall(normalized)
+    matches = list(_UK_WORD_RE.finditer(normalized))
+    words = [m.group() for m in matches]
     for position, word in enumerate(words):
         for keyword, topic_ids, rest in index.get(word, ()):
             following = words[position + 1 : position + 1 + len(rest)]
@@ -165,10 +170,12 @@ def _lemma_hits(normalized: str, hits: dict[str, set[str]]) -> None:
                 continue
             for topic_id in topic_ids:
                 hits.setdefault(topic_id, set()).add(keyword)
+                first.setdefault(topic_id, matches[position].start())
 
 
-def _strong(rules: list[TopicRule], hits: dict[str, set[str]]) -> list[TopicRule]:
-    """Rules with enough hits, and not far weaker than the strongest rule of the same level."""
+def _strong(rules: list[TopicRule], hits: dict[str, set[str]], first: dict[str, int]) -> list[TopicRule]:
+    """Rules with enough hits, and not far weaker than the strongest rule of the same level; among
+    equally strong rules, the one the text comes to first (the lede says what a story is about)."""
     found = [r for r in rules if len(hits.get(r.id, ())) >= r.min_hits]
     out: list[TopicRule] = []
     for general in (True, False):  # the general topics first, then the narrower ones, strongest first
@@ -177,7 +184,8 @@ def _strong(rules: list[TopicRule], hits: dict[str, set[str]]) -> list[TopicRule
             continue
         best = max(len(hits[r.id]) for r in level)
         floor = math.ceil(best * RELATIVE_STRENGTH)
-        out.extend(sorted((r for r in level if len(hits[r.id]) >= floor), key=lambda r: -len(hits[r.id])))
+        strong = sorted((r for r in level if len(hits[r.id]) >= floor), key=lambda r: (-len(hits[r.id]), first[r.id]))
+        out.extend(strong[:MAX_GENERAL_TOPICS] if general else strong)
     return out
 
 
@@ -186,8 +194,9 @@ def taxonomy_topics(text: str) -> list[TopicRule]:
     index = _keyword_index()
     normalized = _normalize(text)
     hits: dict[str, set[str]] = {}
+    first: dict[str, int] = {}  # where each topic's first keyword is
     if _CYRILLIC_RE.search(normalized):
-        _lemma_hits(normalized, hits)
+        _lemma_hits(normalized, hits, first)
     found: set[str] = set()  # keywords already seen: a repeated word needs no second regex match
     for start in _start_re().finditer(normalized):
         position = start.start()
@@ -204,7 +213,8 @@ def taxonomy_topics(text: str) -> list[TopicRule]:
             found.add(keyword)
             for topic_id in topic_ids:
                 hits.setdefault(topic_id, set()).add(keyword)
-    return _strong(list(gazetteer().taxonomy), hits)
+                first[topic_id] = min(first.get(topic_id, position), position)
+    return _strong(list(gazetteer().taxonomy), hits, first)
 
 
 def _about(index: EntityIndex, lede_end: int) -> list[FoundEntity]:
