@@ -25,7 +25,8 @@ help:
 	@echo "make token ROLE=editor      - print a token the running local API accepts (beside make run)"
 	@echo "make redrive DLQ=<name|url> - move a DLQ's messages back to its source queue (local; AWS=1 for AWS)"
 	@echo "make test   - set up and run every test tier (lint, unit, integration, infra, e2e)"
-	@echo "make bench  - cold-start (import time) and throughput benchmarks"
+	@echo "make soak   - 1,000 submissions over HTTP with faults and an outage; nothing lost, nothing twice"
+	@echo "make bench  - cost per article (every AWS call counted), feed reads, cold start, enrichment speed"
 	@echo "make synth  - synthesize the CDK app to cdk.out/ (offline, no AWS account)"
 	@echo "make deploy - check the CDK bootstrap, synthesize, deploy to AWS, print outputs (STAGE=name)"
 	@echo "make destroy - delete the stack (the table and the documents bucket are kept)"
@@ -42,7 +43,9 @@ $(STAMP): pyproject.toml
 	@command -v node >/dev/null || { echo "Node.js is required (the CDK synthesizes through jsii)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@# --no-compile: pip would byte-compile every installed module (the CDK library alone is ~200 service
+	@# modules), about a minute on 2 cores; Python compiles what is imported, once, on first use.
+	$(PY) -m pip install --quiet --no-compile -e '.[dev]'
 	@# The Lambda dependency layer (wheels for arm64) is fetched now, with the rest of set-up, so that
 	@# synthesizing needs no network afterwards.
 	$(PY) -c 'from infra.staging import build_layers; print("layers:", build_layers())'
@@ -94,7 +97,7 @@ lint: venv synth
 	$(VENV)/bin/cfn-lint $(TEMPLATE) --append-rules cfn_lint_serverless.rules --ignore-checks W3005
 
 typecheck: venv
-	$(VENV)/bin/mypy shared functions infra tests
+	$(VENV)/bin/mypy shared functions infra tests bench scripts
 
 test-unit: venv
 	$(VENV)/bin/pytest tests/unit -q -p no:cacheprovider --disable-socket -n 2
@@ -108,8 +111,19 @@ test-infra: venv
 test-e2e: synth
 	$(VENV)/bin/pytest tests/e2e -q -p no:cacheprovider
 
-test: lint typecheck docs-check test-unit test-integration test-infra test-e2e
+# A short soak in every test run; `make soak` is the full one (SOAK_SUBMISSIONS, FAULT_RATE, FAULT_SEED,
+# SOAK_OUTAGE_S: seconds of EventBridge refusing PutEvents in the middle).
+test-soak: synth
+	$(PY) -m scripts.soak --submissions 100 --fault-rate 0.1 --outage 10
 
+soak: synth
+	$(PY) -m scripts.soak
+
+test: lint typecheck docs-check test-unit test-integration test-infra test-e2e test-soak
+
+# Cost per published article (every AWS call counted against moto), feed reads, cold start as Lambda
+# sees it and enrichment speed; a few minutes on 2 cores. The cold-start part imports the handlers with
+# the dependency layer built for this machine's architecture (fetched once with pip, kept in .build/).
 bench: venv
 	$(PY) -m bench
 

@@ -29,6 +29,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "cdk.out" / "Newsroom.template.json"
 API_KEY = "soak-key"
 RETRYABLE = {429, 500, 502, 503, 504}
+ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_ATTEMPTS = 12
 
 
@@ -233,20 +235,25 @@ def feed_pages(stack: Stack, query: str = "") -> list[dict[str, Any]]:
             return items
 
 
-def feed_document_ids(stack: Stack, path: str) -> list[str]:
-    """Every item id of a JSON Feed, following next_url back through its archive pages."""
-    ids: list[str] = []
+def feed_document_ids(stack: Stack, path: str) -> tuple[set[str], int]:
+    """A JSON Feed's ids, following next_url back through its archive pages, and the duplicates found
+    within any one page (pages overlap by design: the live document and the hour it reaches back into)."""
+    ids: set[str] = set()
+    duplicates = 0
     url: str | None = f"/site/{path}"
     seen_pages: set[str] = set()
     while url and url not in seen_pages:
         seen_pages.add(url)
-        response = stack.request("GET", url if url.startswith("/") else url.split(str(stack.port), 1)[-1])
+        response = stack.request("GET", url)
         if response.status != 200:
             raise SystemExit(f"feed document {url} answered {response.status}")
         document = response.json()
-        ids += [item["id"] for item in document.get("items", [])]
-        url = document.get("next_url")
-    return ids
+        page = [item["id"] for item in document.get("items", [])]
+        duplicates += len(page) - len(set(page))
+        ids.update(page)
+        next_url = document.get("next_url")
+        url = "/site/" + next_url.split("/site/", 1)[1] if next_url and "/site/" in next_url else None
+    return ids, duplicates
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,8 +300,8 @@ def run(stack: Stack, args: argparse.Namespace) -> int:
 
         def cut() -> None:
             stack.faults({"rate": 1, "operations": ["events:PutEvents"], "seed": args.seed})
-            threading.Timer(args.outage, lambda: stack.faults({"rate": base.get("rate", args.fault_rate),
-                                                                "seed": args.seed})).start()  # fmt: skip
+            restore = {"rate": base.get("rate", args.fault_rate), "seed": args.seed, "operations": []}
+            threading.Timer(args.outage, lambda: stack.faults(restore)).start()
 
         outage = threading.Timer(max(1.0, args.submissions / 100), cut)
         outage.start()
@@ -310,7 +317,7 @@ def run(stack: Stack, args: argparse.Namespace) -> int:
     return verify(stack, report, faults, submitted_s, drain_s, idle)
 
 
-def verify(  # noqa: PLR0917 - the run's figures, printed together
+def verify(  # noqa: PLR0915, PLR0917 - the run's figures, printed together
     stack: Stack, report: Report, faults: dict[str, Any], submitted_s: float, drain_s: float, idle: bool
 ) -> int:
     accepted = [s for s in report.submissions if s.accepted_id]
@@ -331,14 +338,21 @@ def verify(  # noqa: PLR0917 - the run's figures, printed together
             lost += 1
     duplicate_articles = sum(c - 1 for h, c in by_headline.items() if c > 1)
     duplicate_entries = sum(c - 1 for c in ids_in_feed.values() if c > 1)
-    documents = ["feeds/all/feed.json", "feeds/section/news/feed.json", "feeds/section/city/feed.json",
-                 "feeds/lang/en/feed.json", "feeds/tag/council/feed.json"]  # fmt: skip
-    for path in documents:
-        ids = feed_document_ids(stack, path)
-        duplicate_entries += sum(c - 1 for c in Counter(ids).values() if c > 1)
+    documents = {"feeds/all/feed.json": "", "feeds/section/news/feed.json": "&section=news",
+                 "feeds/section/city/feed.json": "&section=city", "feeds/lang/en/feed.json": "&language=en",
+                 "feeds/tag/council/feed.json": "&tag=Council"}  # fmt: skip
+    incomplete = 0
+    for path, query in documents.items():
+        ids, duplicates = feed_document_ids(stack, path)
+        duplicate_entries += duplicates
+        expected = {item["id"] for item in feed_pages(stack, query)}
+        incomplete += len(expected - ids)  # a reader paging back must reach every article of the feed
     for fmt in ("rss.xml", "atom.xml"):
-        body = stack.request("GET", f"/site/feeds/all/{fmt}").body.decode()
-        guids = [part.split("<", 1)[0] for part in body.split(">")[1:] if "</guid" in part or "</id" in part]
+        root = ET.fromstring(stack.request("GET", f"/site/feeds/all/{fmt}").body)  # noqa: S314 - our own feed
+        if fmt == "rss.xml":
+            guids = [str(item.findtext("guid")) for item in root.iter("item")]
+        else:
+            guids = [str(entry.findtext(f"{ATOM}id")) for entry in root.iter(f"{ATOM}entry")]
         duplicate_entries += sum(c - 1 for c in Counter(guids).values() if c > 1)
     refused = [s for s in report.submissions if not s.accepted_id]
     peak = stack.peak_rss_mb()
@@ -349,6 +363,7 @@ def verify(  # noqa: PLR0917 - the run's figures, printed together
     print(f"lost                        {lost}")
     print(f"duplicate articles          {duplicate_articles}")
     print(f"duplicate feed entries      {duplicate_entries}")
+    print(f"unreachable by paging back  {incomplete}")
     print(f"responses seen by clients   {dict(sorted(report.statuses.items()))}")
     print(f"faults injected             {faults.get('total', 0)} by kind {faults.get('by_kind', faults.get('kinds'))}")
     if latencies:
@@ -358,9 +373,24 @@ def verify(  # noqa: PLR0917 - the run's figures, printed together
     print(f"submitting took             {submitted_s:.1f} s")
     print(f"drain after faults stopped  {drain_s:.1f} s ({'idle' if idle else 'NOT idle'})")
     print(f"runtime peak memory         {peak:.0f} MB" if peak else "runtime peak memory         unknown")
-    failed = lost or duplicate_articles or duplicate_entries or not idle or published_once != len(accepted)
+    print_costs(stack.request("GET", "/_local/stats").json())
+    failed = lost or duplicate_articles or duplicate_entries or incomplete or not idle
+    failed = failed or published_once != len(accepted)
     print("\nRESULT: " + ("FAIL" if failed else "PASS"))
     return 1 if failed else 0
+
+
+def print_costs(stats: dict[str, Any]) -> None:
+    """Where the runtime's time went: invocations per function, moto's CPU by operation (the local
+    runtime's throughput limit on a small machine; DynamoDB's own latency does not grow like this)."""
+    functions = stats.get("functions", {})
+    invocations = ", ".join(f"{name} {f.get('invocations', 0)}" for name, f in sorted(functions.items()))
+    print(f"invocations                 {invocations}")
+    moto = stats.get("moto", {})
+    slowest = sorted(moto.get("held_by_operation", {}).items(), key=lambda item: -item[1].get("cpu_s", 0))[:5]
+    top = ", ".join(f"{name} {entry['requests']}x {entry['cpu_s']:.1f} s" for name, entry in slowest)
+    total = f"{moto.get('cpu_s', 0):.1f} s in {moto.get('requests', 0)} requests"
+    print(f"moto CPU                    {total}; most: {top}")
 
 
 if __name__ == "__main__":
