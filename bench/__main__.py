@@ -7,7 +7,7 @@ import platform
 import sys
 import time
 
-from bench import archive, coldstart, cost, enrichment_bench, reads
+from bench import archive, coldstart, cost, enrichment_bench, lifecycle, reads
 from bench.harness import stack
 
 
@@ -33,6 +33,8 @@ def main() -> None:
     with stack() as bootstrap:
         heads = archive.templates(bootstrap)
     cost.main(heads)
+    print()
+    lifecycle.main(heads)
     print()
     reads.main(heads)
     print()

@@ -151,7 +151,7 @@ def _rows(scenarios: list[Scenario]) -> list[LineKey]:
     return sorted(keys, key=lambda k: (order.index(k.service) if k.service in order else 99, k.by, k.operation, k.unit))
 
 
-def _row_label(key: LineKey) -> str:
+def row_label(key: LineKey) -> str:
     return f"{key.service} {key.operation} ({key.by}) [{key.unit}]"
 
 
@@ -169,7 +169,7 @@ def print_model(scenarios: list[Scenario], out: Callable[[str], None]) -> None:
             cost = s.cost_per_million(key)
             shown = f"{requests:.2f}" if requests else "—"
             cells += f"{shown:>10}{cost:>9.2f}"
-        out(f"{_row_label(key)[:width]:<{width}}{cells}")
+        out(f"{row_label(key)[:width]:<{width}}{cells}")
     totals = [s.totals() for s in scenarios]
     for name, label, fmt in (
         ("calls", "AWS API calls per article (handlers and Lambda mappings)", "{:>19.1f}"),
@@ -211,7 +211,7 @@ def _growth(high: Scenario, low: Scenario) -> list[str]:
             hr, hq = high.per_article(key)
             lr, lq = low.per_article(key)
             what = f"{_quantity(lq, key.unit)} -> {_quantity(hq, key.unit)} per article"
-            deltas.append((change, f"{change:+.2f} $/1M  {_row_label(key)}: {what} ({lr:.2f} -> {hr:.2f} requests)"))
+            deltas.append((change, f"{change:+.2f} $/1M  {row_label(key)}: {what} ({lr:.2f} -> {hr:.2f} requests)"))
     return [text for _, text in sorted(deltas, reverse=True)]
 
 
@@ -247,7 +247,7 @@ def print_fixed(ledger: Ledger, out: Callable[[str], None]) -> None:
         cost = amount.quantity * prices.price(key.service, key.unit).usd
         total += cost
         if cost >= 0.005:
-            out(f"  {_row_label(key):<78} {amount.quantity:>14,.0f} {key.unit:<6} ${cost:7.2f}")
+            out(f"  {row_label(key):<78} {amount.quantity:>14,.0f} {key.unit:<6} ${cost:7.2f}")
     out(f"  {'total':<78} {'':>21} ${total:7.2f} per month "
         f"(reconciler sweep once a minute; {IDLE_POLLERS} idle SQS pollers per queue, assumed)")  # fmt: skip
 
