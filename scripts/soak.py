@@ -373,11 +373,32 @@ def verify(  # noqa: PLR0915, PLR0917 - the run's figures, printed together
     print(f"submitting took             {submitted_s:.1f} s")
     print(f"drain after faults stopped  {drain_s:.1f} s ({'idle' if idle else 'NOT idle'})")
     print(f"runtime peak memory         {peak:.0f} MB" if peak else "runtime peak memory         unknown")
+    print(f"left in queues at idle      {dead_letters(stack) or 'none (no dead letters)'}")
     print_costs(stack.request("GET", "/_local/stats").json())
     failed = lost or duplicate_articles or duplicate_entries or incomplete or not idle
     failed = failed or published_once != len(accepted)
     print("\nRESULT: " + ("FAIL" if failed else "PASS"))
     return 1 if failed else 0
+
+
+def dead_letters(stack: Stack) -> dict[str, int]:
+    """Messages still in any queue once the runtime is idle: only dead-letter queues can hold them then."""
+    import boto3  # noqa: PLC0415 - a dev dependency, used only here
+
+    from infra.local.template import DEFAULT_REGION  # noqa: PLC0415
+
+    sqs = boto3.client("sqs", endpoint_url=f"http://127.0.0.1:{stack.moto_port}", region_name=DEFAULT_REGION,
+                       aws_access_key_id="soak", aws_secret_access_key="soak")  # noqa: S106  # fmt: skip
+    left: dict[str, int] = {}
+    for url in sqs.list_queues().get("QueueUrls", []):
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        )["Attributes"]
+        count = int(attributes.get("ApproximateNumberOfMessages", "0"))
+        count += int(attributes.get("ApproximateNumberOfMessagesNotVisible", "0"))
+        if count:
+            left[url.rsplit("/", 1)[-1]] = count
+    return left
 
 
 def print_costs(stats: dict[str, Any]) -> None:

@@ -696,6 +696,8 @@ class _Extractor:
         elif demonym is not None and demonym[0] < e:
             qualifier = demonym[1]
             core_start = demonym[0] + 1
+        elif before is not None and before[2].type == PLACE and tokens[s - 1].possessive and self._own_name(s, e):
+            core_start = s  # "Ukraine's High Anti-Corruption Court": a body's full name needs no possessive
         elif before is not None and before[2].type == PLACE:
             qualifier = before[2].entry
             start = before[0]
@@ -726,6 +728,12 @@ class _Extractor:
         ident = "org:" + core + (f"@{qualifier.id}" if qualifier else "")
         entity = self._entity(ident, ORGANIZATION, name, tokens[start].start, qualifier=qualifier)
         self._add(start, e, entity)
+
+    def _own_name(self, s: int, e: int) -> bool:
+        """Is ``s..e`` a body's full name (three words or more, or joined by "of"/"for"), not a generic one
+        that needs its country ("Foreign Ministry", "National Bank", "General Staff")?"""
+        words = self.tokens[s : e + 1]
+        return len(words) >= 3 or any(t.key in _ORG_CONNECTORS for t in words)
 
     def place_pass(self) -> None:
         tokens = self.tokens

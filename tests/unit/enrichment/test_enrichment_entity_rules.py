@@ -144,6 +144,27 @@ def test_english_bodies_are_named_in_full(text: str, body: str | None) -> None:
     assert not any(n != expected and expected.startswith(n) for n in organizations)
 
 
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        # a full name stands on its own; the country stays a place of its own
+        ("The case went to Ukraine's High Anti-Corruption Court in June.", "High Anti-Corruption Court"),
+        ("Poland's Ministry for Development of Funds signed the grant.", "Ministry for Development of Funds"),
+        # a generic name keeps its country: without it, it names no body in particular
+        ("Poland's National Bank cut its key rate.", "Poland's National Bank"),
+        ("Ukraine's General Staff reported 140 clashes.", "Ukraine's General Staff"),
+    ],
+)
+def test_a_possessive_country_is_kept_only_on_generic_bodies(text: str, body: str) -> None:
+    # GIVEN a body named after a country's possessive
+    # WHEN entities are extracted
+    entities = found(text)
+    # THEN the body has the name a reader would look it up by, and the country is a place
+    assert body in entities["organizations"]
+    assert len(entities["organizations"]) == 1
+    assert set(entities["places"]) == {text.split("'", 1)[0].split()[-1]}
+
+
 def test_english_bodies_described_by_their_kind() -> None:
     # GIVEN companies and groups the text describes rather than names by a head word
     text = (
