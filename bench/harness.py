@@ -20,7 +20,6 @@ CloudWatch Logs ingestion.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import importlib
 import io
@@ -37,6 +36,8 @@ from typing import Any, Final
 
 from bench import prices
 from bench.meter import CpuClock, Index, Ledger, LineKey, Meter, TableShape, chunks
+from infra.local.pollers import sqs_record, stream_record
+from tests.support.events import api_event
 
 REGION: Final = "us-east-1"
 ACCOUNT: Final = "123456789012"
@@ -256,7 +257,7 @@ class Stack:
             if not response["Records"]:
                 break
             records += [
-                _jsonable({**r, "eventSourceARN": self.stream_arn})
+                stream_record(r, self.stream_arn)
                 for r in response["Records"]
                 if r["dynamodb"]["Keys"]["sk"]["S"] == "HEAD"  # filtered out records are not invoked nor billed
             ]
@@ -291,7 +292,7 @@ class Stack:
                 for message in messages:
                     sent = chunks(len(message["Body"].encode()))
                     self.ledger.add(LineKey("SQS", "SendMessage", "EventBridge rule", "request"), sent, sent)
-            result = self.invoke(function, {"Records": [_sqs_record(m, arn) for m in messages]})
+            result = self.invoke(function, {"Records": [sqs_record(m, arn, REGION) for m in messages]})
             failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
             if failed:
                 raise RuntimeError(f"{function} reported failures: {sorted(failed)}")
@@ -458,42 +459,6 @@ def table_definition(*, stream: bool = True) -> dict[str, Any]:
     return definition
 
 
-def api_event(
-    method: str,
-    path: str,
-    body: Any = None,
-    *,
-    claims: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-    query: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """An API Gateway REST proxy event; ``claims`` as the Cognito user-pool authorizer passes them."""
-    merged = {"content-type": "application/json", **(headers or {})}
-    context: dict[str, Any] = {
-        "requestId": str(uuid.uuid4()),
-        "stage": "v1",
-        "resourcePath": path,
-        "httpMethod": method,
-        "identity": {"sourceIp": "203.0.113.10", "apiKeyId": "bench-key-id"},
-    }
-    if claims is not None:
-        context["authorizer"] = {"claims": claims}
-    return {
-        "resource": path,
-        "path": path,
-        "httpMethod": method,
-        "headers": merged,
-        "multiValueHeaders": {k: [v] for k, v in merged.items()},
-        "queryStringParameters": query,
-        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
-        "pathParameters": None,
-        "stageVariables": None,
-        "requestContext": context,
-        "body": json.dumps(body) if body is not None else None,
-        "isBase64Encoded": False,
-    }
-
-
 def _stored_item(key: dict[str, Any]) -> dict[str, Any] | None:
     """An item as the table holds it now (DynamoDB JSON), read from moto's backend: no request, no cost."""
     from moto.dynamodb.models import dynamodb_backends  # noqa: PLC0415
@@ -527,35 +492,3 @@ def _route_logs(stream: _CountingStream) -> None:
         for handler in logging.getLogger(module.logger.service).handlers:
             if isinstance(handler, logging.StreamHandler):
                 handler.setStream(stream)
-
-
-def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
-    attributes = message.get("Attributes", {})
-    return {
-        "messageId": message["MessageId"],
-        "receiptHandle": message["ReceiptHandle"],
-        "body": message["Body"],
-        "attributes": {
-            "ApproximateReceiveCount": attributes.get("ApproximateReceiveCount", "1"),
-            "SentTimestamp": attributes.get("SentTimestamp", "0"),
-            "SenderId": attributes.get("SenderId", "bench"),
-            "ApproximateFirstReceiveTimestamp": attributes.get("ApproximateFirstReceiveTimestamp", "0"),
-        },
-        "messageAttributes": {},
-        "md5OfBody": message["MD5OfBody"],
-        "eventSource": "aws:sqs",
-        "eventSourceARN": arn,
-        "awsRegion": REGION,
-    }
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, bytes):  # a binary attribute: Lambda's stream event carries it in base64
-        return base64.b64encode(value).decode()
-    return value

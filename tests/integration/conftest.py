@@ -8,7 +8,6 @@ group); tests/infra checks the template, tests/e2e runs the real template on the
 
 from __future__ import annotations
 
-import base64
 import importlib
 import json
 import os
@@ -67,7 +66,9 @@ from moto import mock_aws  # noqa: E402
 
 from infra.constants import TABLE_INDEXES  # noqa: E402
 from infra.local import motofixes  # noqa: E402
+from infra.local.pollers import sqs_record, stream_record  # noqa: E402
 from shared.store.clients import aws_client  # noqa: E402
+from tests.support.events import api_event  # noqa: E402
 
 HANDLERS = ("api", "relay", "enrich", "reconcile")
 # Index name -> (partition attribute, sort attribute, projected attributes or None for KEYS_ONLY): the stack's.
@@ -223,7 +224,7 @@ class Pump:
         response = self.r.streams.get_records(ShardIterator=self._iterator)
         self._iterator = response["NextShardIterator"]
         records = [
-            _jsonable({**record, "eventSourceARN": self.r.stream_arn})
+            stream_record(record, self.r.stream_arn)
             for record in response["Records"]
             if record["dynamodb"]["Keys"]["sk"]["S"] == "HEAD"  # the mapping's filter criteria
         ]
@@ -234,7 +235,7 @@ class Pump:
             QueueUrl=queue_url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"]
         ).get("Messages", [])
         arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{queue_url.rsplit('/', 1)[-1]}"
-        return {"Records": [_sqs_record(m, arn) for m in messages]}
+        return {"Records": [sqs_record(m, arn, REGION) for m in messages]}
 
     def deliver(self, queue_url: str, function: str) -> list[str]:
         """One batch from the queue to the function; successes are deleted; returns failed ids."""
@@ -290,38 +291,6 @@ class Pump:
                 return
 
 
-def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
-    attributes = message.get("Attributes", {})
-    return {
-        "messageId": message["MessageId"],
-        "receiptHandle": message["ReceiptHandle"],
-        "body": message["Body"],
-        "attributes": {
-            "ApproximateReceiveCount": attributes.get("ApproximateReceiveCount", "1"),
-            "SentTimestamp": attributes.get("SentTimestamp", "0"),
-            "SenderId": attributes.get("SenderId", "test"),
-            "ApproximateFirstReceiveTimestamp": attributes.get("ApproximateFirstReceiveTimestamp", "0"),
-        },
-        "messageAttributes": {},
-        "md5OfBody": message["MD5OfBody"],
-        "eventSource": "aws:sqs",
-        "eventSourceARN": arn,
-        "awsRegion": REGION,
-    }
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()  # binary attributes arrive base64-encoded, as Lambda sends them
-    return value
-
-
 @pytest.fixture
 def pump(aws: Resources) -> Pump:
     return Pump(aws)
@@ -329,43 +298,6 @@ def pump(aws: Resources) -> Pump:
 
 EDITOR = {"cognito:username": "eddie", "sub": "u-editor", "cognito:groups": "editor"}
 PUBLISHER = {"cognito:username": "pat", "sub": "u-publisher", "cognito:groups": "publisher"}
-
-
-def api_event(
-    method: str,
-    path: str,
-    body: Any = None,
-    *,
-    query: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-    raw_body: str | None = None,
-    claims: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """An API Gateway proxy event; ``claims`` as the Cognito authorizer passes them on protected routes."""
-    merged_headers = {"content-type": "application/json", **(headers or {})}
-    context: dict[str, Any] = {
-        "requestId": str(uuid.uuid4()),
-        "stage": "v1",
-        "resourcePath": path,
-        "httpMethod": method,
-        "identity": {"sourceIp": "127.0.0.1", "apiKeyId": "test-key-id"},
-    }
-    if claims is not None:
-        context["authorizer"] = {"claims": claims}
-    return {
-        "resource": path,
-        "path": path,
-        "httpMethod": method,
-        "headers": merged_headers,
-        "multiValueHeaders": {k: [v] for k, v in merged_headers.items()},
-        "queryStringParameters": query,
-        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
-        "pathParameters": None,
-        "stageVariables": None,
-        "requestContext": context,
-        "body": raw_body if raw_body is not None else (json.dumps(body) if body is not None else None),
-        "isBase64Encoded": False,
-    }
 
 
 @dataclass

@@ -162,7 +162,7 @@ def test_a_possessive_country_is_kept_only_on_generic_bodies(text: str, body: st
     # THEN the body has the name a reader would look it up by, and the country is a place
     assert body in entities["organizations"]
     assert len(entities["organizations"]) == 1
-    assert set(entities["places"]) == {text.split("'", 1)[0].split()[-1]}
+    assert set(entities["places"]) == {text.split("'", 1)[0].rsplit(maxsplit=1)[-1]}
 
 
 def test_english_bodies_described_by_their_kind() -> None:

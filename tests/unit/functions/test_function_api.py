@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.api import handler as api
 from functions.api.auth import Principal, Role, TokenVerifier
 from shared.errors import Unauthorized
+from tests.support.events import api_event
 from tests.support.memory import MemoryDocuments
 from tests.support.newsroom import NOW, Newsroom, article_id, submission
 from tests.unit.functions.conftest import FakeContext
@@ -60,29 +61,9 @@ class Api:
         headers: dict[str, str] | None = None,
         query: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], Any]:
-        sent = {"Content-Type": "application/json", **(headers or {})}
-        event = {
-            "resource": path,
-            "path": path,
-            "httpMethod": method,
-            "headers": sent,
-            "multiValueHeaders": {k: [v] for k, v in sent.items()},
-            "queryStringParameters": query,
-            "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
-            "pathParameters": None,
-            "stageVariables": None,
-            "requestContext": {
-                "requestId": "req-1",
-                "stage": "v1",
-                "httpMethod": method,
-                "path": f"/v1{path}",
-                "resourcePath": path,
-                "authorizer": {"claims": claims} if claims else None,
-                "identity": {"sourceIp": "192.0.2.1"},
-            },
-            "body": None if body is None else (body if isinstance(body, str) else json.dumps(body)),
-            "isBase64Encoded": False,
-        }
+        text_body = body if isinstance(body, str) else None
+        event = api_event(method, path, None if text_body is not None else body, query=query, headers=headers,
+                          raw_body=text_body, claims=claims or None, source_ip="192.0.2.1")  # fmt: skip
         response = api.respond(event, cast(LambdaContext, FakeContext()), self.services)
         response_headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
         for name, values in (response.get("multiValueHeaders") or {}).items():
