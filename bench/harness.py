@@ -362,7 +362,7 @@ def stack(*, stream: bool = True) -> Iterator[Stack]:
     from moto.core.botocore_stubber import BotocoreStubber  # noqa: PLC0415
 
     from infra.local import motofixes  # noqa: PLC0415 - the local runtime's fixes of moto's O(table) costs
-    from shared.store.clients import aws_client  # noqa: PLC0415
+    from shared.store.clients import aws_client, created_clients  # noqa: PLC0415
 
     clock = CpuClock()
     original_call = BotocoreStubber.__call__
@@ -393,7 +393,7 @@ def stack(*, stream: bool = True) -> Iterator[Stack]:
             setup["scheduler"].create_schedule_group(Name=SCHEDULE_GROUP)
             observer = boto3.client("dynamodb")
             meter = Meter(SHAPE, _stored_item, clock)
-            _reset_handler_caches(aws_client)
+            _reset_handler_caches()
             for service in ("dynamodb", "s3", "events", "sqs", "scheduler"):
                 meter.attach(aws_client(service))  # the very clients the handlers' adapters will use
             platform_sqs = boto3.client("sqs")
@@ -417,11 +417,11 @@ def stack(*, stream: bool = True) -> Iterator[Stack]:
             if stream:
                 built.start_stream()
             yield built
-            if aws_client.cache_info().currsize != 5:
+            if len(created_clients()) != 5:
                 raise RuntimeError("a handler created a client the meter did not see")
         finally:
             BotocoreStubber.__call__ = original_call  # type: ignore[method-assign]
-            _reset_handler_caches(aws_client)
+            _reset_handler_caches()
 
 
 def enable_stream(built: Stack) -> None:
@@ -473,8 +473,10 @@ def _queue(sqs: Any, name: str) -> tuple[str, str]:
     return url, arn
 
 
-def _reset_handler_caches(aws_client: Any) -> None:
-    aws_client.cache_clear()
+def _reset_handler_caches() -> None:
+    from shared.store.clients import reset_clients  # noqa: PLC0415
+
+    reset_clients()
     for name in HANDLERS:
         module = sys.modules.get(f"functions.{name}.handler")
         for attribute in ("default_services", "default_dependencies"):

@@ -67,7 +67,7 @@ from moto import mock_aws  # noqa: E402
 from infra.constants import TABLE_INDEXES  # noqa: E402
 from infra.local import motofixes  # noqa: E402
 from infra.local.pollers import sqs_record, stream_record  # noqa: E402
-from shared.store.clients import aws_client  # noqa: E402
+from shared.store.clients import reset_clients  # noqa: E402
 from tests.support.events import api_event  # noqa: E402
 
 HANDLERS = ("api", "relay", "enrich", "reconcile")
@@ -98,7 +98,7 @@ def handler_module(name: str) -> Any:
 
 
 def _reset_caches() -> None:
-    aws_client.cache_clear()
+    reset_clients()
     for name in HANDLERS:
         module = sys.modules.get(f"functions.{name}.handler")
         for attribute in ("default_services", "default_dependencies", "openapi_document"):

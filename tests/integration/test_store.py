@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from shared.models.article import ArticleCard
 from shared.models.common import ArticleStatus
 from shared.store.blobs import BlobStore
 from shared.store.bus import EventBus, EventPublishError, OutgoingEvent
+from shared.store.clients import aws_client, reset_clients
 from shared.store.items import (
     ArticleHead,
     ChangeType,
@@ -260,3 +262,17 @@ def test_a_failed_message_comes_back_after_a_backoff(aws: Resources) -> None:
     RetryQueue().back_off("arn:aws:sqs:us-east-1:123456789012:enrich", message["ReceiptHandle"], receive_count=3)
     assert aws.sqs.receive_message(QueueUrl=aws.enrich_queue).get("Messages", []) == []
     assert [backoff_seconds(n) for n in (1, 2, 3, 10)] == [2, 4, 8, 300]
+
+
+def test_clients_come_from_one_session_and_can_be_created_concurrently(aws: Resources) -> None:
+    # GIVEN no client created yet in this process
+    reset_clients()
+    # WHEN eight threads ask for four services at once
+    services = ["dynamodb", "s3", "events", "sqs"] * 2
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        clients = list(pool.map(aws_client, services))
+    # THEN each service has one client, and all share one loader (the second client reuses what the first read)
+    assert all(clients[i] is clients[i + 4] for i in range(4))
+    assert len({id(client._loader) for client in clients}) == 1
+    # AND they work
+    assert clients[0].describe_table(TableName=TABLE)["Table"]["TableName"] == TABLE
