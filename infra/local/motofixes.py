@@ -50,7 +50,8 @@ behaviour is closer to DynamoDB's, never further from it.
    already shaped as the wire JSON, through its generic shape-driven serializer (~0.1 s for a Query page
    of 100 feed entries). Here projections of top-level attributes copy just those attributes, sorts
    compare native values (numbers as ``Decimal``), and data-plane answers are dumped as they are (moto's
-   serializer still answers errors and every other service). Answers are unchanged.
+   serializer still answers errors and every other service). Answers are unchanged, except that a
+   projected number comes back as it was written ("01.50") where moto would rewrite it ("1.50").
 10. SQS receives that grow with the square of the backlog: for every message it hands out, moto checks
    the retention period by building every queue attribute, three of which count the whole queue
    (~0.3 s per receive of 10 with a thousand messages waiting, so a backlog drained ever slower).
@@ -656,8 +657,8 @@ def _fast_paths() -> None:
         return items
 
     def project(self: Any, expressions: list[list[str]]) -> Any:
-        if any(len(path) != 1 for path in expressions):
-            return original_project(self, expressions)  # nested paths: moto's own way
+        if any(len(path) != 1 or "[" in path[0] for path in expressions):
+            return original_project(self, expressions)  # nested paths and list elements ("l[0]"): moto's own way
         names = {path[0] for path in expressions}
         # Built as moto's own Item.__deepcopy__ builds a copy: the item passed its size check when it was
         # written, and Item() would re-check the whole size on every attribute it sets (quadratic).

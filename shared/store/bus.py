@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from shared.store.clients import LazyClient
 
 if TYPE_CHECKING:
@@ -36,22 +38,30 @@ class EventBus(LazyClient["EventBridgeClient"]):
         self.source = source
 
     def publish(self, events: Sequence[OutgoingEvent]) -> None:
-        """Put all events; raises EventPublishError naming those EventBridge did not accept."""
+        """Put all events; raises EventPublishError naming those EventBridge did not accept.
+
+        A call that fails as a whole (throttled or unreachable after botocore's retries) fails the events
+        it carried, and the next calls are still made: callers learn exactly which events went out.
+        """
         failed: list[tuple[OutgoingEvent, str]] = []
         for start in range(0, len(events), _MAX_ENTRIES_PER_CALL):
             chunk = events[start : start + _MAX_ENTRIES_PER_CALL]
-            response = self.client.put_events(
-                Entries=[
-                    {
-                        "EventBusName": self.bus_name,
-                        "Source": self.source,
-                        "DetailType": event.detail_type,
-                        "Detail": event.detail,
-                        "Resources": list(event.resources),
-                    }
-                    for event in chunk
-                ]
-            )
+            try:
+                response = self.client.put_events(
+                    Entries=[
+                        {
+                            "EventBusName": self.bus_name,
+                            "Source": self.source,
+                            "DetailType": event.detail_type,
+                            "Detail": event.detail,
+                            "Resources": list(event.resources),
+                        }
+                        for event in chunk
+                    ]
+                )
+            except (ClientError, BotoCoreError) as error:
+                failed += [(event, f"{type(error).__name__}: {error}") for event in chunk]
+                continue
             if response.get("FailedEntryCount"):
                 for event, entry in zip(chunk, response["Entries"], strict=True):
                     if "ErrorCode" in entry:

@@ -230,7 +230,10 @@ def unpack(value: str | bytes) -> str:
         if value[:1] in ("{", "["):
             return value
         value = base64.b64decode(value)
-    return zlib.decompress(value).decode("utf-8")
+    try:
+        return zlib.decompress(value).decode("utf-8")
+    except zlib.error as error:  # unreadable like any malformed value: a ValueError to every caller
+        raise ValueError(f"not a compressed attribute: {error}") from error
 
 
 def index_partition(head: ArticleHead, index: str) -> str | None:

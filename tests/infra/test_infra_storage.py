@@ -34,16 +34,14 @@ def test_table_has_the_three_sparse_feed_indexes_the_pending_and_the_takedown_in
     _, table = synth.one("AWS::DynamoDB::Table")
     props = table["Properties"]
     indexes = {index["IndexName"]: index for index in props["GlobalSecondaryIndexes"]}
-    # THEN the feed indexes are keyed by their feed attribute and feed_sk and carry the card (and the language
-    # index the signature enrichment compares against)
+    # THEN the feed indexes are keyed by their feed attribute and feed_sk and carry only card and sig
     assert set(indexes) == {"FeedAll", "FeedSection", "FeedLang", "Pending", "Takedowns"}
     for name, partition in (("FeedAll", "feed_all"), ("FeedSection", "feed_section"), ("FeedLang", "feed_lang")):
         assert indexes[name]["KeySchema"] == [
             {"AttributeName": partition, "KeyType": "HASH"},
             {"AttributeName": "feed_sk", "KeyType": "RANGE"},
         ]
-        projected = ["card", "sig"] if name == "FeedLang" else ["card"]
-        assert indexes[name]["Projection"] == {"ProjectionType": "INCLUDE", "NonKeyAttributes": projected}
+        assert indexes[name]["Projection"] == {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["card", "sig"]}
     # AND the Pending index holds keys only, ordered by when the reconciler should act
     assert indexes["Pending"]["KeySchema"] == [
         {"AttributeName": "pending_pk", "KeyType": "HASH"},

@@ -241,6 +241,22 @@ def test_event_bus_names_the_refused_entries(aws: Resources) -> None:
     assert [(e.detail_type, reason) for e, reason in raised.value.failed] == [("B", "Throttled: slow")]
 
 
+def test_a_call_that_fails_as_a_whole_fails_its_events_and_the_next_call_is_still_made(aws: Resources) -> None:
+    # GIVEN twelve events (two PutEvents calls) and a first call throttled after botocore's retries
+    bus = EventBus(BUS, SOURCE, client=aws.events)
+    events = [OutgoingEvent(f"E{n}", "{}") for n in range(12)]
+    with Stubber(aws.events) as stub:
+        stub.add_client_error("put_events", service_error_code="ThrottlingException", http_status_code=400)
+        stub.add_response("put_events", {"FailedEntryCount": 0, "Entries": [{"EventId": "a"}, {"EventId": "b"}]})
+        # WHEN they are published
+        with pytest.raises(EventPublishError) as raised:
+            bus.publish(events)
+        # THEN both calls were made, and exactly the first call's ten events are named as not accepted
+        stub.assert_no_pending_responses()
+    assert [e.detail_type for e, _ in raised.value.failed] == [f"E{n}" for n in range(10)]
+    assert all("ThrottlingException" in reason for _, reason in raised.value.failed)
+
+
 def test_schedules_are_created_once_and_cancelled_quietly(aws: Resources) -> None:
     schedules = Schedules(SCHEDULE_GROUP, "arn:aws:sqs:us-east-1:123456789012:schedule", "arn:aws:iam::1:role/r",
                           "arn:aws:sqs:us-east-1:123456789012:schedule-dlq")  # fmt: skip

@@ -654,3 +654,20 @@ def test_the_retention_period_still_decides_what_is_delivered(ddb: Any) -> None:
     # WHEN each queue is read THEN only the message within its retention period is delivered
     assert bodies(expired_url) == []
     assert bodies(fresh_url) == ["new"]
+
+
+# -- gap 9: projections -----------------------------------------------------------------------------------
+def test_a_projection_of_top_level_names_list_elements_and_nested_paths_answers_as_moto_does(ddb: Any) -> None:
+    # GIVEN an item with a list, a map and a plain attribute
+    name = _table(ddb, "projections")
+    item = {"pk": {"S": "a"}, "l": {"L": [{"S": "x"}, {"S": "y"}]}, "m": {"M": {"k": {"S": "v"}}}, "s": {"S": "t"}}
+    ddb.put_item(TableName=name, Item=item)
+
+    def get(expression: str) -> dict[str, Any]:
+        answer = ddb.get_item(TableName=name, Key={"pk": {"S": "a"}}, ProjectionExpression=expression)
+        return dict(answer["Item"])
+
+    # WHEN attributes, a list element and a nested path are projected THEN each answer holds just those
+    assert get("s") == {"s": {"S": "t"}}
+    assert get("l[0], s") == {"l": {"L": [{"S": "x"}]}, "s": {"S": "t"}}
+    assert get("m.k") == {"m": {"M": {"k": {"S": "v"}}}}

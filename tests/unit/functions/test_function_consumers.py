@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import timedelta
 from typing import Any, cast
@@ -318,13 +319,20 @@ def test_a_fired_schedule_publishes_its_article_and_a_malformed_one_is_reported(
     assert newsroom.head(scheduled) == head
 
 
-def test_an_unreadable_stream_record_holds_back_itself_and_what_follows() -> None:
-    # GIVEN a batch whose second record is an article head the code cannot read (a schema bug)
+@pytest.mark.parametrize(
+    ("attribute", "value"),
+    [
+        ("version", {"S": "not a number"}),  # a schema bug
+        ("card", {"B": base64.b64encode(b"not zlib").decode()}),  # a compressed attribute that is not
+    ],
+)
+def test_an_unreadable_stream_record_holds_back_itself_and_what_follows(attribute: str, value: object) -> None:
+    # GIVEN a batch whose second record is an article head the code cannot read
     newsroom = Newsroom()
     first = newsroom.head(newsroom.submit(submission(1)))
     third = newsroom.head(newsroom.submit(submission(3)))
     broken = stream_record("200", first, None)
-    broken["dynamodb"]["NewImage"]["version"] = {"S": "not a number"}
+    broken["dynamodb"]["NewImage"][attribute] = value
     event = {"Records": [stream_record("100", first, None), broken, stream_record("300", third, None)]}
     # WHEN the relay runs
     response = relay_function.relay(event, context(), relay_dependencies(newsroom))
