@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from shared.enrichment.text import html_to_text, word_count
 from shared.errors import (
@@ -173,37 +173,17 @@ class SubmissionService:
     def _first_revision(
         self, article_id: str, clean: SanitizedSubmission, digest: str, editor: Editor, now: datetime
     ) -> tuple[StoredSubmission, ArticleHead, RevisionItem]:
-        key = submission_key(article_id, 1)
-        stored = StoredSubmission(
-            id=article_id,
-            revision=1,
-            submitted_at=now,
-            correlation_id=editor.correlation_id,
-            submitted_by=editor.principal,
-            content_hash=digest,
-            submission=clean,
-        )
+        stored, fields = _revision(article_id, 1, clean, digest, editor, now)
         head = ArticleHead(
             id=article_id,
             version=1,
-            revision=1,
             status=ArticleStatus.RECEIVED,
             submitted_at=now,
-            accepted_at=now,
-            updated_at=now,
-            submission_key=key,
-            content_hash=digest,
-            correlation_id=editor.correlation_id,
-            submitted_by=editor.principal,
             external_id=clean.external_id,
-            headline=clean.headline,
-            section=clean.section,
-            kind=clean.kind,
-            publish_at=clean.publish_at,
-            change=change(ChangeType.SUBMITTED, 1, now, editor.correlation_id, editor.principal),
+            **fields,
         )
         head = head.model_copy(update={"pending_at": pending_at(head, now)})
-        return stored, head, _revision_item(stored, key)
+        return stored, head, _revision_item(stored, head.submission_key)
 
     def _same_external(self, external_id: str, digest: str) -> Accepted | None:
         claim = self._table.get_external_claim(external_id)
@@ -253,37 +233,10 @@ class SubmissionService:
     def _next_revision(
         self, head: ArticleHead, clean: SanitizedSubmission, digest: str, editor: Editor, now: datetime
     ) -> tuple[ArticleHead, StoredSubmission, RevisionItem]:
-        number = head.revision + 1
-        key = submission_key(head.id, number)
-        stored = StoredSubmission(
-            id=head.id,
-            revision=number,
-            submitted_at=now,
-            correlation_id=editor.correlation_id,
-            submitted_by=editor.principal,
-            content_hash=digest,
-            submission=clean,
-        )
-        record = change(ChangeType.SUBMITTED, number, now, editor.correlation_id, editor.principal)
-        values = head.model_dump()
-        values.update(
-            version=head.version + 1,
-            revision=number,
-            accepted_at=now,
-            updated_at=now,
-            submission_key=key,
-            content_hash=digest,
-            correlation_id=editor.correlation_id,
-            submitted_by=editor.principal,
-            headline=clean.headline,
-            section=clean.section,
-            kind=clean.kind,
-            publish_at=clean.publish_at,
-            change=record,
-        )
-        new = ArticleHead.model_validate(values)
+        stored, fields = _revision(head.id, head.revision + 1, clean, digest, editor, now)
+        new = ArticleHead.model_validate({**head.model_dump(), "version": head.version + 1, **fields})
         new = new.model_copy(update={"pending_at": pending_at(new, now, keep=head.pending_at)})
-        return new, stored, _revision_item(stored, key)
+        return new, stored, _revision_item(stored, new.submission_key)
 
     def _check_update(self, head: ArticleHead, clean: SanitizedSubmission, editor: Editor, now: datetime) -> None:
         if clean.external_id is not None and clean.external_id != head.external_id:
@@ -314,6 +267,36 @@ class SubmissionService:
         if word_count(html_to_text(body)) == 0:
             raise InvalidInput("body_html", "has no readable text once unsafe markup is removed")
         return SanitizedSubmission.model_validate({**submission.model_dump(), "body_html": body})
+
+
+def _revision(  # noqa: PLR0917 - the parts of one accepted revision
+    article_id: str, number: int, clean: SanitizedSubmission, digest: str, editor: Editor, now: datetime
+) -> tuple[StoredSubmission, dict[str, Any]]:
+    """Revision ``number`` as stored in S3, and the head fields any accepted revision sets."""
+    stored = StoredSubmission(
+        id=article_id,
+        revision=number,
+        submitted_at=now,
+        correlation_id=editor.correlation_id,
+        submitted_by=editor.principal,
+        content_hash=digest,
+        submission=clean,
+    )
+    fields: dict[str, Any] = {
+        "revision": number,
+        "accepted_at": now,
+        "updated_at": now,
+        "submission_key": submission_key(article_id, number),
+        "content_hash": digest,
+        "correlation_id": editor.correlation_id,
+        "submitted_by": editor.principal,
+        "headline": clean.headline,
+        "section": clean.section,
+        "kind": clean.kind,
+        "publish_at": clean.publish_at,
+        "change": change(ChangeType.SUBMITTED, number, now, editor.correlation_id, editor.principal),
+    }
+    return stored, fields
 
 
 def _revision_item(stored: StoredSubmission, key: str) -> RevisionItem:
