@@ -36,61 +36,24 @@ from typing import Any, Final
 
 from bench import prices
 from bench.meter import CpuClock, Index, Ledger, LineKey, Meter, TableShape, chunks
+from infra.constants import TABLE_INDEXES
 from infra.local.pollers import sqs_record, stream_record
+from tests.support.environment import ACCOUNT, REGION, SOURCE, function_environment
 from tests.support.events import api_event
 
-REGION: Final = "us-east-1"
-ACCOUNT: Final = "123456789012"
-TABLE: Final = "newsroom-bench"
-DOCUMENTS: Final = "newsroom-bench-documents"
-BUS: Final = "newsroom-bench-bus"
-SOURCE: Final = "newsroom.pipeline"
-SCHEDULE_GROUP: Final = "newsroom-bench"
-SITE: Final = "https://cdn.example.org"
-WEBSITE: Final = "https://news.example.org"
-ISSUER: Final = f"https://cognito-idp.{REGION}.amazonaws.com/{REGION}_benchpool"
 HANDLERS: Final = ("api", "relay", "enrich", "reconcile")
+ENVIRONMENT: Final = function_environment("bench", label="Bench", log_level="INFO")  # INFO: what deploys
+TABLE: Final = ENVIRONMENT["TABLE_NAME"]
+DOCUMENTS: Final = ENVIRONMENT["DOCUMENTS_BUCKET"]
+BUS: Final = ENVIRONMENT["EVENT_BUS_NAME"]
+SCHEDULE_GROUP: Final = ENVIRONMENT["SCHEDULE_GROUP"]
 
-ENVIRONMENT: Final = {
-    "AWS_ACCESS_KEY_ID": "bench",
-    "AWS_SECRET_ACCESS_KEY": "bench",
-    "AWS_SESSION_TOKEN": "bench",
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-    "POWERTOOLS_SERVICE_NAME": "bench",
-    "POWERTOOLS_METRICS_NAMESPACE": "NewsroomBench",
-    "POWERTOOLS_LOG_LEVEL": "INFO",  # what infra/constructs/functions.py deploys
-    "TABLE_NAME": TABLE,
-    "DOCUMENTS_BUCKET": DOCUMENTS,
-    "WEBSITE_URL": WEBSITE,
-    "SITE_BASE_URL": SITE,
-    "PUBLISHER_NAME": "Newsroom Bench",
-    "PUBLISHER_LOGO_URL": f"{WEBSITE}/logo.png",
-    "DEFAULT_IMAGE_URL": f"{WEBSITE}/default.jpg",
-    "AUTHOR_URL_PATTERN": f"{WEBSITE}/authors/{{slug}}",
-    "TOKEN_ISSUER": ISSUER,
-    "TOKEN_AUDIENCE": "bench-client",
-    "JWKS_URL": f"{ISSUER}/.well-known/jwks.json",
-    "SCHEDULE_GROUP": SCHEDULE_GROUP,
-    "SCHEDULE_TARGET_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:schedule",
-    "SCHEDULE_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/scheduler",
-    "SCHEDULE_DLQ_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:schedule-dlq",
-    "EVENT_BUS_NAME": BUS,
-    "EVENT_SOURCE": SOURCE,
-}
-
-# The table of docs/design (keys pk/sk, these sparse indexes); what each index projects decides the
+# The deployed table (keys pk/sk, the indexes of infra/constants.py): what each index projects decides the
 # size of the entry every head write adds, changes or removes there.
 SHAPE: Final = TableShape(
     name=TABLE,
     keys=("pk", "sk"),
-    indexes=(
-        Index("FeedAll", "feed_all", "feed_sk", ("id", "card", "sig")),
-        Index("FeedSection", "feed_section", "feed_sk", ("id", "card", "sig")),
-        Index("FeedLang", "feed_lang", "feed_sk", ("id", "card", "sig")),
-        Index("Pending", "pending_pk", "pending_at", None),
-        Index("Takedowns", "takedown_pk", "takedown_at", ("id", "feeds", "takedown")),
-    ),
+    indexes=tuple(Index(name, partition, sort, projected) for name, partition, sort, projected in TABLE_INDEXES),
 )
 
 EDITOR: Final = {"cognito:username": "eddie", "sub": "u-editor", "cognito:groups": "editor"}

@@ -20,44 +20,13 @@ from typing import Any
 
 import pytest
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
-TABLE = "newsroom-test"
-DOCUMENTS = "newsroom-test-documents"
-BUS = "newsroom-test-bus"
-SOURCE = "newsroom.pipeline"
-SCHEDULE_GROUP = "newsroom-test"
-SITE = "https://cdn.example.org"
-WEBSITE = "https://news.example.org"
-ISSUER = f"https://cognito-idp.{REGION}.amazonaws.com/{REGION}_testpool"
+from tests.support.environment import ACCOUNT, REGION, SOURCE, function_environment
 
-ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-    "POWERTOOLS_SERVICE_NAME": "integration",
-    "POWERTOOLS_METRICS_NAMESPACE": "NewsroomTest",
-    "POWERTOOLS_LOG_LEVEL": "WARNING",
-    "TABLE_NAME": TABLE,
-    "DOCUMENTS_BUCKET": DOCUMENTS,
-    "WEBSITE_URL": WEBSITE,
-    "SITE_BASE_URL": SITE,
-    "PUBLISHER_NAME": "Newsroom Test",
-    "PUBLISHER_LOGO_URL": f"{WEBSITE}/logo.png",
-    "DEFAULT_IMAGE_URL": f"{WEBSITE}/default.jpg",
-    "AUTHOR_URL_PATTERN": f"{WEBSITE}/authors/{{slug}}",
-    "TOKEN_ISSUER": ISSUER,
-    "TOKEN_AUDIENCE": "test-client",
-    "JWKS_URL": f"{ISSUER}/.well-known/jwks.json",
-    "SCHEDULE_GROUP": SCHEDULE_GROUP,
-    "SCHEDULE_TARGET_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:schedule",
-    "SCHEDULE_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/scheduler",
-    "SCHEDULE_DLQ_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:schedule-dlq",
-    "EVENT_BUS_NAME": BUS,
-    "EVENT_SOURCE": SOURCE,
-}
+ENVIRONMENT = function_environment("test", label="Test", log_level="WARNING")
+TABLE = ENVIRONMENT["TABLE_NAME"]
+DOCUMENTS = ENVIRONMENT["DOCUMENTS_BUCKET"]
+BUS = ENVIRONMENT["EVENT_BUS_NAME"]
+SCHEDULE_GROUP = ENVIRONMENT["SCHEDULE_GROUP"]
 os.environ.update(ENVIRONMENT)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
