@@ -39,7 +39,7 @@ from bench.meter import CpuClock, Index, Ledger, LineKey, Meter, TableShape, chu
 from infra.constants import TABLE_INDEXES
 from infra.local.pollers import sqs_record, stream_record
 from tests.support.environment import ACCOUNT, REGION, SOURCE, function_environment
-from tests.support.events import api_event
+from tests.support.events import HttpResponse, api_event
 
 HANDLERS: Final = ("api", "relay", "enrich", "reconcile")
 ENVIRONMENT: Final = function_environment("bench", label="Bench", log_level="INFO")  # INFO: what deploys
@@ -126,14 +126,6 @@ class Invocation:
 
 
 @dataclass
-class HttpResponse:
-    status: int
-    headers: dict[str, str]
-    body: Any
-    raw: str
-
-
-@dataclass
 class Stack:
     """Resources in moto and the clients around them; use :func:`stack` to get one."""
 
@@ -194,11 +186,7 @@ class Stack:
         self.ledger.add(LineKey("CloudWatch Logs", "API access log", caller, "GB"), access_log_gb)
         self.ledger.add(LineKey("X-Ray", "trace", "api", "trace"), prices.TRACE_SAMPLED_SHARE)
         response = self.invoke("api", api_event(method, path, body, claims=claims, headers=headers, query=query))
-        merged = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
-        merged |= {k.lower(): v[0] for k, v in (response.get("multiValueHeaders") or {}).items() if v}
-        raw = response.get("body") or ""
-        payload = json.loads(raw) if raw and "json" in merged.get("content-type", "") else raw
-        return HttpResponse(response["statusCode"], merged, payload, raw)
+        return HttpResponse.from_proxy(response)
 
     # -------------------------------------------------------------------------------- platform
     def start_stream(self) -> None:

@@ -37,7 +37,7 @@ from infra.constants import TABLE_INDEXES  # noqa: E402
 from infra.local import motofixes  # noqa: E402
 from infra.local.pollers import sqs_record, stream_record  # noqa: E402
 from shared.store.clients import reset_clients  # noqa: E402
-from tests.support.events import api_event  # noqa: E402
+from tests.support.events import HttpResponse, api_event  # noqa: E402
 
 HANDLERS = ("api", "relay", "enrich", "reconcile")
 # Index name -> (partition attribute, sort attribute, projected attributes or None for KEYS_ONLY): the stack's.
@@ -269,22 +269,7 @@ EDITOR = {"cognito:username": "eddie", "sub": "u-editor", "cognito:groups": "edi
 PUBLISHER = {"cognito:username": "pat", "sub": "u-publisher", "cognito:groups": "publisher"}
 
 
-@dataclass
-class HttpResponse:
-    status: int
-    headers: dict[str, str]
-    body: Any
-    raw: str
-
-    def __iter__(self) -> Iterator[Any]:  # status, headers, body = call_api(...)
-        return iter((self.status, self.headers, self.body))
-
-
 def call_api(method: str, path: str, body: Any = None, **kwargs: Any) -> HttpResponse:
-    response = handler_module("api").handler(api_event(method, path, body, **kwargs), FakeContext())
-    headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
-    headers |= {k.lower(): v[0] for k, v in (response.get("multiValueHeaders") or {}).items() if v}
-    raw = response.get("body") or ""
-    content_type = headers.get("content-type", "")
-    payload = json.loads(raw) if raw and "json" in content_type else raw
-    return HttpResponse(response["statusCode"], headers, payload, raw)
+    return HttpResponse.from_proxy(
+        handler_module("api").handler(api_event(method, path, body, **kwargs), FakeContext())
+    )

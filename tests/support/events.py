@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -51,3 +53,24 @@ def api_event(
         "body": raw_body if raw_body is not None else (json.dumps(body) if body is not None else None),
         "isBase64Encoded": False,
     }
+
+
+@dataclass
+class HttpResponse:
+    """What API Gateway would send back for a proxy integration's answer."""
+
+    status: int
+    headers: dict[str, str]  # lower-case names; a multi-value header by its first value
+    body: Any  # parsed when the content type is JSON, else the text
+    raw: str
+
+    def __iter__(self) -> Iterator[Any]:  # status, headers, body = call_api(...)
+        return iter((self.status, self.headers, self.body))
+
+    @classmethod
+    def from_proxy(cls, response: dict[str, Any]) -> HttpResponse:
+        headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+        headers |= {k.lower(): v[0] for k, v in (response.get("multiValueHeaders") or {}).items() if v}
+        raw = response.get("body") or ""
+        body = json.loads(raw) if raw and "json" in headers.get("content-type", "") else raw
+        return cls(response["statusCode"], headers, body, raw)
