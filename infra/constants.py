@@ -65,7 +65,7 @@ UNFINISHED_WORK_INDEX = "Pending"  # the local runtime's idleness check reads it
 LOCAL_METADATA_KEY = f"{SERVICE}:local"
 DOCUMENTS_SUBMISSIONS_PREFIX = "submissions"
 # Key prefixes each function may write (dynamodb:LeadingKeys). Keys are built in shared/store.
-API_WRITES_KEYS = ("ARTICLE#", "EXTERNAL#", "IDEMPOTENCY#", "TAG#")
+API_WRITES_KEYS = ("ARTICLE#", "EXTERNAL#", "TAG#")
 ENRICH_WRITES_KEYS = ("ARTICLE#", "SLUG#", "TAG#")
 RECONCILE_WRITES_KEYS = ("ARTICLE#",)
 

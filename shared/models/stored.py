@@ -18,7 +18,7 @@ class SanitizedSubmission(ArticleSubmission):
 
 
 class StoredSubmission(BaseModel):
-    """``submissions/{id}/{revision}.json``: what was accepted, after sanitization."""
+    """``submissions/{id}/{revision}-{hash}.json``: what was accepted, after sanitization."""
 
     id: str
     revision: int
@@ -35,8 +35,10 @@ def content_hash(submission: SanitizedSubmission) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def submission_key(article_id: str, revision: int) -> str:
-    return f"submissions/{article_id}/{revision:08d}.json"
+def submission_key(article_id: str, revision: int, content_hash: str) -> str:
+    """Content-addressed within the revision: two requests racing to create one article (the same
+    Idempotency-Key, different bodies) write two objects, and only the committed head points at one."""
+    return f"submissions/{article_id}/{revision:08d}-{content_hash[:16]}.json"
 
 
 def document_key(article_id: str, revision: int, document: bytes) -> str:

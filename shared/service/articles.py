@@ -18,7 +18,7 @@ from shared.models.article import Article
 from shared.models.common import ArticleStatus
 from shared.models.stored import StoredSubmission
 from shared.service.assembly import authors, lead_image
-from shared.store.items import ArticleHead, RevisionItem
+from shared.store.items import ArticleHead, RevisionItem, revision_record
 from shared.store.table import FeedCandidate
 
 
@@ -76,7 +76,7 @@ class ArticleReader:
                 status=revision_status(head, item.revision),
                 correction=_correction(head, item),
             )
-            for item in sorted(self._table.list_revisions(article_id), key=lambda r: r.revision)
+            for item in _records(head, self._table.list_revisions(article_id))
         ]
 
     # -------------------------------------------------------------------------------------- assembly
@@ -93,7 +93,7 @@ class ArticleReader:
         return self._assemble(head, head.submission_key, head.revision)
 
     def _revision(self, head: ArticleHead, revision: int) -> Article:
-        item = self._table.get_revision(head.id, revision)
+        item = revision_record(head) if revision == head.revision else self._table.get_revision(head.id, revision)
         if item is None:
             raise NotFound(f"article {head.id} has no revision {revision}")
         return self._assemble(head, item.submission_key, revision, revision_status(head, revision))
@@ -149,6 +149,13 @@ class ArticleReader:
                 related=enrichment.related,
             )
         return Article.model_validate(values)
+
+
+def _records(head: ArticleHead, superseded: list[RevisionItem]) -> list[RevisionItem]:
+    """Every revision's record, oldest first: the superseded ones' items and the newest one's from the head."""
+    records = {item.revision: item for item in superseded if item.revision < head.revision}
+    records[head.revision] = revision_record(head)
+    return [records[n] for n in sorted(records)]
 
 
 def revision_status(head: ArticleHead, revision: int) -> str:

@@ -1,11 +1,12 @@
 """Accepting revisions: a new article (POST) or a new revision of one (PUT). Events follow from the commit.
 
-Both store the sanitized submission in S3 first and then commit in one DynamoDB transaction (head,
-revision item, claims), so a crash in between leaves an unreferenced object, never a head pointing at
-nothing. Exactly once:
+Both store the sanitized submission in S3 first and then commit (a new head, with its ``external_id``
+claim if any; or the new head and the record of the revision it supersedes), so a crash in between
+leaves an unreferenced object, never a head pointing at nothing. Exactly once:
 
-* POST with ``Idempotency-Key``: the key's claim is part of the create transaction; the same key and
-  body replays the first answer, another body is a 422, a concurrent twin finds the claim and replays.
+* POST with ``Idempotency-Key``: the article's id is derived from the principal and the key, so the
+  head's own ``attribute_not_exists`` is the claim. The same key and body replays the first answer,
+  another body is a 422, and a concurrent twin loses the conditional write and replays.
 * POST with ``external_id``: the same content returns the existing article; other content is a 409
   (corrections go through PUT).
 * PUT: conditional on the revision the client read (``If-Match``); two PUTs on one revision, one wins.
@@ -13,11 +14,10 @@ nothing. Exactly once:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Final, Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 from shared.enrichment.text import html_to_text, word_count
 from shared.errors import (
@@ -31,38 +31,23 @@ from shared.errors import (
     RevisionConflict,
     UnprocessableRequest,
 )
-from shared.ids import is_article_id, new_article_id
+from shared.ids import is_article_id, keyed_article_id, new_article_id
 from shared.models.api import AcceptedArticle, ArticleLinks
 from shared.models.common import ArticleStatus, utcnow
 from shared.models.stored import SanitizedSubmission, StoredSubmission, content_hash, submission_key
 from shared.models.submission import ArticleSubmission
 from shared.sanitize import sanitize_html
 from shared.service.heads import COMMIT_ATTEMPTS, change, pending_at
-from shared.store.items import (
-    ArticleHead,
-    ChangeType,
-    ExternalClaim,
-    IdempotencyClaim,
-    RevisionItem,
-)
+from shared.store.items import ArticleHead, ChangeType, ExternalClaim, RevisionItem, revision_record
 from shared.store.table import ClaimTaken
-
-IDEMPOTENCY_TTL: Final = timedelta(hours=24)
 
 
 class SubmissionTable(Protocol):
     def get_head(self, article_id: str) -> ArticleHead | None: ...
     def get_external_claim(self, external_id: str) -> ExternalClaim | None: ...
-    def get_idempotency_claim(self, principal: str, key: str) -> IdempotencyClaim | None: ...
-    def create(
-        self,
-        head: ArticleHead,
-        revision: RevisionItem,
-        *,
-        external: ExternalClaim | None = None,
-        idempotency: IdempotencyClaim | None = None,
-    ) -> None: ...
-    def accept_revision(self, head: ArticleHead, revision: RevisionItem, expected_version: int) -> None: ...
+    def get_revision(self, article_id: str, revision: int) -> RevisionItem | None: ...
+    def create(self, head: ArticleHead, *, external: ExternalClaim | None = None) -> None: ...
+    def accept_revision(self, head: ArticleHead, superseded: RevisionItem, expected_version: int) -> None: ...
 
 
 class DocumentWriter(Protocol):
@@ -70,11 +55,11 @@ class DocumentWriter(Protocol):
 
 
 class InProgress(DomainError):
-    """A request with the same Idempotency-Key is being processed (IETF httpapi idempotency draft: 409)."""
+    """A request for the same external_id is being processed (as the IETF idempotency draft's 409)."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, external_id: str) -> None:
         super().__init__(
-            detail=f"a request with Idempotency-Key {key!r} is still being processed; retry shortly",
+            detail=f"a request with external_id {external_id!r} is still being processed; retry shortly",
             status=409,
             title="Conflict",
         )
@@ -119,47 +104,31 @@ class SubmissionService:
         now = self._clock()
         self._check_schedule(clean, editor, now)
         digest = content_hash(clean)
+        keyed = idempotency_key is not None
         if idempotency_key is not None:
-            claim = self._table.get_idempotency_claim(editor.principal, idempotency_key)
-            if claim is not None:
-                return _replay(claim, digest)
-        if clean.external_id is not None:
-            existing = self._same_external(clean.external_id, digest)
+            article_id = keyed_article_id(editor.principal, idempotency_key)
+            existing = self._table.get_head(article_id)
             if existing is not None:
-                return existing
-        article_id = self._new_id()
-        stored, head, revision = self._first_revision(article_id, clean, digest, editor, now)
-        body = _accepted_body(head)
-        idempotency = None
-        if idempotency_key is not None:
-            idempotency = IdempotencyClaim(
-                principal=editor.principal,
-                key=idempotency_key,
-                request_hash=digest,
-                article_id=article_id,
-                status_code=202,
-                response=body.model_dump_json(),
-                expires_at=int((now + IDEMPOTENCY_TTL).timestamp()),
-            )
+                return self._replay(existing, digest)
+        else:
+            article_id = self._new_id()
+        if clean.external_id is not None:
+            same = self._same_external(clean.external_id, digest)
+            if same is not None:
+                return same
+        stored, head = self._first_revision(article_id, clean, digest, editor, now)
         external = ExternalClaim(external_id=clean.external_id, article_id=article_id) if clean.external_id else None
         # The document goes first: the head that points at it commits after, and only the commit is
         # announced. A failed commit leaves an unreferenced object, never a dangling reference.
         self._documents.put_json(head.submission_key, stored.model_dump(mode="json"))
         try:
-            self._table.create(head, revision, external=external, idempotency=idempotency)
+            self._table.create(head, external=external)
         except ClaimTaken as lost:
-            return self._after_lost_create(lost, head, digest, editor, idempotency_key)
-        return Accepted(body, 202)
+            return self._after_lost_create(lost, head, digest, keyed=keyed)
+        return Accepted(_accepted_body(head), 202)
 
-    def _after_lost_create(
-        self, lost: ClaimTaken, head: ArticleHead, digest: str, editor: Editor, idempotency_key: str | None
-    ) -> Accepted:
+    def _after_lost_create(self, lost: ClaimTaken, head: ArticleHead, digest: str, *, keyed: bool) -> Accepted:
         """Someone committed first: a concurrent twin (answer as if we came second) or our own resend."""
-        if lost.what == "idempotency_key" and idempotency_key is not None:
-            claim = self._table.get_idempotency_claim(editor.principal, idempotency_key)
-            if claim is None:
-                raise InProgress(idempotency_key)
-            return _replay(claim, digest)
         if lost.what == "external_id" and head.external_id is not None:
             existing = self._same_external(head.external_id, digest)
             if existing is None:
@@ -167,12 +136,28 @@ class SubmissionService:
             return existing
         current = self._table.get_head(head.id)
         if current is not None and current.change.write_id == head.change.write_id:
-            return Accepted(_accepted_body(head), 202)  # our own transaction, resent after a lost reply
+            return Accepted(_accepted_body(head), 202)  # our own write, resent after a lost reply
+        if current is not None and keyed:
+            return self._replay(current, digest)  # a twin with the same Idempotency-Key won
         raise RevisionConflict(f"article id {head.id} already exists")
+
+    def _replay(self, head: ArticleHead, digest: str) -> Accepted:
+        """The first answer to an Idempotency-Key, if this is the request it was given for (else 422)."""
+        first = head if head.revision == 1 else self._table.get_revision(head.id, 1)
+        if first is None or first.content_hash != digest:
+            raise UnprocessableRequest(
+                "this Idempotency-Key was used with a different request body; use a new key for a new request",
+                "idempotency-key",
+                "idempotency_key_reused",
+            )
+        body = AcceptedArticle(
+            id=head.id, revision=1, status=ArticleStatus.RECEIVED, links=ArticleLinks(self=f"/articles/{head.id}")
+        )
+        return Accepted(body, 202, replayed=True)
 
     def _first_revision(
         self, article_id: str, clean: SanitizedSubmission, digest: str, editor: Editor, now: datetime
-    ) -> tuple[StoredSubmission, ArticleHead, RevisionItem]:
+    ) -> tuple[StoredSubmission, ArticleHead]:
         stored, fields = _revision(article_id, 1, clean, digest, editor, now)
         head = ArticleHead(
             id=article_id,
@@ -182,8 +167,7 @@ class SubmissionService:
             external_id=clean.external_id,
             **fields,
         )
-        head = head.model_copy(update={"pending_at": pending_at(head, now)})
-        return stored, head, _revision_item(stored, head.submission_key)
+        return stored, head.model_copy(update={"pending_at": pending_at(head, now)})
 
     def _same_external(self, external_id: str, digest: str) -> Accepted | None:
         claim = self._table.get_external_claim(external_id)
@@ -218,10 +202,10 @@ class SubmissionService:
             self._check_update(head, clean, editor, now)
             if digest == head.content_hash:
                 return Accepted(_accepted_body(head), 200)  # nothing changed: no new revision
-            new, stored, revision = self._next_revision(head, clean, digest, editor, now)
+            new, stored = self._next_revision(head, clean, digest, editor, now)
             self._documents.put_json(new.submission_key, stored.model_dump(mode="json"))
             try:
-                self._table.accept_revision(new, revision, expected_version=head.version)
+                self._table.accept_revision(new, revision_record(head), expected_version=head.version)
             except RevisionConflict:
                 current = self._table.get_head(article_id)
                 if current is not None and current.change.write_id == new.change.write_id:
@@ -232,11 +216,10 @@ class SubmissionService:
 
     def _next_revision(
         self, head: ArticleHead, clean: SanitizedSubmission, digest: str, editor: Editor, now: datetime
-    ) -> tuple[ArticleHead, StoredSubmission, RevisionItem]:
+    ) -> tuple[ArticleHead, StoredSubmission]:
         stored, fields = _revision(head.id, head.revision + 1, clean, digest, editor, now)
         new = ArticleHead.model_validate({**head.model_dump(), "version": head.version + 1, **fields})
-        new = new.model_copy(update={"pending_at": pending_at(new, now, keep=head.pending_at)})
-        return new, stored, _revision_item(stored, new.submission_key)
+        return new.model_copy(update={"pending_at": pending_at(new, now, keep=head.pending_at)}), stored
 
     def _check_update(self, head: ArticleHead, clean: SanitizedSubmission, editor: Editor, now: datetime) -> None:
         if clean.external_id is not None and clean.external_id != head.external_id:
@@ -286,10 +269,12 @@ def _revision(  # noqa: PLR0917 - the parts of one accepted revision
         "revision": number,
         "accepted_at": now,
         "updated_at": now,
-        "submission_key": submission_key(article_id, number),
+        "submission_key": submission_key(article_id, number, digest),
         "content_hash": digest,
         "correlation_id": editor.correlation_id,
         "submitted_by": editor.principal,
+        "correction_kind": clean.correction.kind if clean.correction else None,
+        "correction_text": clean.correction.text if clean.correction else None,
         "headline": clean.headline,
         "section": clean.section,
         "kind": clean.kind,
@@ -299,32 +284,7 @@ def _revision(  # noqa: PLR0917 - the parts of one accepted revision
     return stored, fields
 
 
-def _revision_item(stored: StoredSubmission, key: str) -> RevisionItem:
-    correction = stored.submission.correction
-    return RevisionItem(
-        id=stored.id,
-        revision=stored.revision,
-        accepted_at=stored.submitted_at,
-        submitted_by=stored.submitted_by,
-        correlation_id=stored.correlation_id,
-        content_hash=stored.content_hash,
-        submission_key=key,
-        correction_kind=correction.kind if correction else None,
-        correction_text=correction.text if correction else None,
-    )
-
-
 def _accepted_body(head: ArticleHead) -> AcceptedArticle:
     return AcceptedArticle(
         id=head.id, revision=head.revision, status=head.status, links=ArticleLinks(self=f"/articles/{head.id}")
     )
-
-
-def _replay(claim: IdempotencyClaim, digest: str) -> Accepted:
-    if claim.request_hash != digest:
-        raise UnprocessableRequest(
-            "this Idempotency-Key was used with a different request body; use a new key for a new request",
-            "idempotency-key",
-            "idempotency_key_reused",
-        )
-    return Accepted(AcceptedArticle.model_validate(json.loads(claim.response)), claim.status_code, replayed=True)

@@ -6,7 +6,6 @@
 | revision          | ARTICLE#{id}                         | REV#{n:08d}   |
 | slug claim        | SLUG#{slug}                          | SLUG          |
 | external id claim | EXTERNAL#{external_id}               | EXTERNAL      |
-| idempotency claim | IDEMPOTENCY#{principal}#{key}        | IDEMPOTENCY   |
 | tag entry         | TAG#{tag key}                        | {feed_sk}     |
 
 The feeds ``all``, ``section#…`` and ``lang#…`` are sparse GSIs over published heads (``FeedAll``,
@@ -54,7 +53,6 @@ TAKEDOWN_PARTITION_ATTRIBUTE: Final = "takedown_pk"
 TAKEDOWN_SORT_ATTRIBUTE: Final = "takedown_at"
 PENDING_PARTITION_ATTRIBUTE: Final = "pending_pk"
 PENDING_SORT_ATTRIBUTE: Final = "pending_at"
-EXPIRES_ATTRIBUTE: Final = "expires_at"  # the table's TTL attribute (epoch seconds)
 
 
 def article_pk(article_id: str) -> str:
@@ -71,10 +69,6 @@ def slug_key(slug: str) -> tuple[str, str]:
 
 def external_key(external_id: str) -> tuple[str, str]:
     return f"EXTERNAL#{external_id}", "EXTERNAL"
-
-
-def idempotency_key(principal: str, key: str) -> tuple[str, str]:
-    return f"IDEMPOTENCY#{principal}#{key}", "IDEMPOTENCY"
 
 
 def tag_pk(tag_key: str) -> str:
@@ -178,6 +172,8 @@ class ArticleHead(BaseModel):
     content_hash: str  # newest revision's content
     correlation_id: str
     submitted_by: str | None = None
+    correction_kind: CorrectionKind | None = None  # the newest revision's correction note, as submitted
+    correction_text: str | None = None
     external_id: str | None = None
     headline: str  # newest revision's, for listings in the CMS
     section: str
@@ -344,6 +340,22 @@ class RevisionItem(BaseModel):
     correction_text: str | None = None
 
 
+def revision_record(head: ArticleHead) -> RevisionItem:
+    """The newest revision's record, which the head itself holds until a later revision supersedes it
+    (then it is written as a ``REV#`` item in the transaction that accepts the later one)."""
+    return RevisionItem(
+        id=head.id,
+        revision=head.revision,
+        accepted_at=head.accepted_at,
+        submitted_by=head.submitted_by,
+        correlation_id=head.correlation_id,
+        content_hash=head.content_hash,
+        submission_key=head.submission_key,
+        correction_kind=head.correction_kind,
+        correction_text=head.correction_text,
+    )
+
+
 class SlugClaim(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -356,20 +368,6 @@ class ExternalClaim(BaseModel):
 
     external_id: str
     article_id: str
-
-
-class IdempotencyClaim(BaseModel):
-    """An ``Idempotency-Key`` used by one principal: the request it stood for and the answer given."""
-
-    model_config = ConfigDict(frozen=True)
-
-    principal: str
-    key: str
-    request_hash: str
-    article_id: str
-    status_code: int
-    response: str  # JSON body of the first answer, replayed as is
-    expires_at: int  # epoch seconds (TTL)
 
 
 class TagEntry(BaseModel):

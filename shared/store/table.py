@@ -1,9 +1,10 @@
 """DynamoDB adapter for the single table. Item shapes and keys live in :mod:`shared.store.items`.
 
 Every state write is conditional: a head is replaced only if its ``version`` is still the one read,
-claims are first-writer-wins, a revision is written once. Transactions carry a ``ClientRequestToken``,
-so a transaction botocore resends after a lost reply is applied once. Derived index entries (tag
-entries) are written unconditionally: they are verified against the head when read.
+claims and new heads are first-writer-wins. Transactions carry a ``ClientRequestToken``, so a
+transaction botocore resends after a lost reply is applied once. Derived items (a superseded
+revision's record, tag entries) are written unconditionally: they are the same on every write, and tag
+entries are verified against the head when read.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from shared.models.article import ArticleCard
 from shared.models.common import ArticleStatus
 from shared.store.clients import LazyClient
 from shared.store.items import (
-    EXPIRES_ATTRIBUTE,
     FEED_ALL_INDEX,
     FEED_LANG_INDEX,
     FEED_SECTION_INDEX,
@@ -43,7 +43,6 @@ from shared.store.items import (
     ArticleHead,
     ExternalClaim,
     FeedEntry,
-    IdempotencyClaim,
     Removal,
     RevisionItem,
     Signature,
@@ -55,7 +54,6 @@ from shared.store.items import (
     feed_sort_key,
     head_from_item,
     head_item,
-    idempotency_key,
     iso,
     revision_sk,
     slug_key,
@@ -71,11 +69,11 @@ _UNPROCESSED_RETRIES: Final = 5
 
 
 class ClaimTaken(Exception):
-    """A create transaction lost: ``what`` names the claim that exists already."""
+    """A create lost: ``what`` names what exists already ("article" or "external_id")."""
 
     def __init__(self, what: str) -> None:
         super().__init__(what)
-        self.what = what  # "article", "external_id" or "idempotency_key"
+        self.what = what
 
 
 # -- attribute values --------------------------------------------------------------------------------
@@ -224,12 +222,6 @@ class ArticleTable(LazyClient["DynamoDBClient"]):
     def get_external_claim(self, external_id: str) -> ExternalClaim | None:
         item = self._get(*external_key(external_id))
         return ExternalClaim.model_validate(item) if item else None
-
-    def get_idempotency_claim(self, principal: str, key: str) -> IdempotencyClaim | None:
-        item = self._get(*idempotency_key(principal, key))
-        if not item or int(item.get(EXPIRES_ATTRIBUTE, 0)) < time.time():
-            return None  # TTL deletes expired claims within days; until then they no longer count
-        return IdempotencyClaim.model_validate(item)
 
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
         response = self.db.get_item(TableName=self.table_name, Key=to_item({"pk": pk, "sk": sk}), ConsistentRead=True)
@@ -394,33 +386,27 @@ class ArticleTable(LazyClient["DynamoDBClient"]):
         return removals
 
     # ---------------------------------------------------------------------------------------- writes
-    def create(
-        self,
-        head: ArticleHead,
-        revision: RevisionItem,
-        *,
-        external: ExternalClaim | None = None,
-        idempotency: IdempotencyClaim | None = None,
-    ) -> None:
-        """Head, first revision and claims, all or nothing. Raises :class:`ClaimTaken` naming what exists."""
-        parts: list[tuple[str, dict[str, Any]]] = [
-            ("article", self._put_new(head_item(head))),
-            ("article", self._put_new(_plain(revision, pk=head.pk, sk=revision_sk(revision.revision)))),
-        ]
-        if external is not None:
-            pk, sk = external_key(external.external_id)
-            parts.append(("external_id", self._put_new(_plain(external, pk=pk, sk=sk))))
-        if idempotency is not None:
-            pk, sk = idempotency_key(idempotency.principal, idempotency.key)
-            parts.append(("idempotency_key", self._put_new(_plain(idempotency, pk=pk, sk=sk))))
-        self._transact([item for _, item in parts], [what for what, _ in parts])
+    def create(self, head: ArticleHead, *, external: ExternalClaim | None = None) -> None:
+        """A new head (it holds its first revision's record), with its ``external_id`` claim if it has one:
+        one conditional Put, or a transaction of both. Raises :class:`ClaimTaken` naming what exists."""
+        put_head = self._put_new(head_item(head))
+        if external is None:
+            try:
+                self.db.put_item(**put_head["Put"])
+            except self.db.exceptions.ConditionalCheckFailedException as error:
+                raise ClaimTaken("article") from error
+            return
+        pk, sk = external_key(external.external_id)
+        self._transact([put_head, self._put_new(_plain(external, pk=pk, sk=sk))], ["article", "external_id"])
 
-    def accept_revision(self, head: ArticleHead, revision: RevisionItem, expected_version: int) -> None:
-        """A new revision and the head that points at it. Raises RevisionConflict if the head moved."""
+    def accept_revision(self, head: ArticleHead, superseded: RevisionItem, expected_version: int) -> None:
+        """The head of a new revision and the record of the revision it supersedes (until now held by the
+        head). Raises RevisionConflict if the head moved."""
         put_head = self._put_head(head, expected_version)
-        put_revision = self._put_new(_plain(revision, pk=head.pk, sk=revision_sk(revision.revision)))
+        record = _plain(superseded, pk=head.pk, sk=revision_sk(superseded.revision))
+        put_record = {"Put": {"TableName": self.table_name, "Item": to_item(record)}}  # derived: same every time
         try:
-            self._transact([put_head, put_revision], ["head", "revision"])
+            self._transact([put_head, put_record], ["head", "revision"])
         except ClaimTaken as error:
             raise RevisionConflict(f"{head.id}: {error.what} changed since version {expected_version}") from error
 

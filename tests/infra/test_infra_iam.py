@@ -40,7 +40,7 @@ GRANTS = {
                 {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"}
             ),
             (f"{TABLE}:Arn",),
-            ("ARTICLE#*", "EXTERNAL#*", "IDEMPOTENCY#*", "TAG#*"),
+            ("ARTICLE#*", "EXTERNAL#*", "TAG#*"),
         ),
         (frozenset({"s3:PutObject", "s3:GetObject"}), ("StorageDocuments/submissions/*",), None),
         (frozenset(MANAGE_SCHEDULES), ("schedules",), None),

@@ -154,8 +154,9 @@ def test_updates_need_the_current_revision(aws: Resources, pump: Pump) -> None:
     assert missing.status == 428 and missing.headers["content-type"] == "application/problem+json"
     assert first.status == 202
     assert stale.status == 412 and stale.body["current_revision"] == 2
-    revisions = [i for i in aws.items() if i["sk"].startswith("REV#")]
-    assert len(revisions) == 2
+    listed = call_api("GET", f"/articles/{article_id}/revisions", claims=EDITOR)
+    assert [r["revision"] for r in listed.body["items"]] == [1, 2]
+    assert [i["sk"] for i in aws.items() if i["sk"].startswith("REV#")] == ["REV#00000001"]  # 2 is in the head
 
 
 def test_an_update_accepted_during_enrichment_wins(aws: Resources, pump: Pump) -> None:

@@ -20,7 +20,6 @@ from shared.store.items import (
     ChangeType,
     ExternalClaim,
     HeadChange,
-    IdempotencyClaim,
     RevisionItem,
     TagEntry,
     Takedown,
@@ -87,50 +86,29 @@ def table(aws: Resources) -> ArticleTable:
     return ArticleTable(TABLE)
 
 
-def test_create_writes_head_revision_and_claims_atomically(table: ArticleTable) -> None:
+def test_create_writes_the_head_with_its_external_id_claim_atomically(table: ArticleTable) -> None:
     first = head(ids(1), external_id="wire:1")
-    table.create(first, revision(first.id), external=ExternalClaim(external_id="wire:1", article_id=first.id))
+    table.create(first, external=ExternalClaim(external_id="wire:1", article_id=first.id))
     assert table.get_head(first.id) == first
     assert table.get_external_claim("wire:1") == ExternalClaim(external_id="wire:1", article_id=first.id)
-    assert [r.revision for r in table.list_revisions(first.id)] == [1]
+    assert table.list_revisions(first.id) == []  # the head holds revision 1's record
 
 
-@pytest.mark.parametrize("taken", ["article", "external_id", "idempotency_key"])
-def test_create_names_the_claim_that_was_taken_and_writes_nothing(table: ArticleTable, taken: str) -> None:
-    expires = int((datetime.now(UTC) + timedelta(hours=1)).timestamp())
-    claim = IdempotencyClaim(
-        principal="p", key="k", request_hash="r", article_id=ids(1), status_code=202, response="{}", expires_at=expires
-    )
-    table.create(
-        head(ids(1)), revision(ids(1)), external=ExternalClaim(external_id="e", article_id=ids(1)), idempotency=claim
-    )
-    second = head(ids(1) if taken == "article" else ids(2))
+@pytest.mark.parametrize(("taken", "with_claim"), [("article", False), ("article", True), ("external_id", True)])
+def test_create_names_what_was_taken_and_writes_nothing(table: ArticleTable, taken: str, with_claim: bool) -> None:
+    table.create(head(ids(1)), external=ExternalClaim(external_id="e", article_id=ids(1)))
+    second = head(ids(1) if taken == "article" else ids(2), headline="Another")
     external = ExternalClaim(external_id="e" if taken == "external_id" else "e2", article_id=second.id)
-    other_claim = claim.model_copy(update={"key": "k" if taken == "idempotency_key" else "k2", "article_id": second.id})
     with pytest.raises(ClaimTaken) as raised:
-        table.create(second, revision(second.id), external=external, idempotency=other_claim)
+        table.create(second, external=external if with_claim else None)
     assert raised.value.what == taken
-    assert table.get_external_claim("e2") is None and table.get_idempotency_claim("p", "k2") is None
-
-
-def test_an_expired_idempotency_claim_no_longer_counts(table: ArticleTable) -> None:
-    expired = int((datetime.now(UTC) - timedelta(seconds=1)).timestamp())
-    claim = IdempotencyClaim(
-        principal="p",
-        key="old",
-        request_hash="r",
-        article_id=ids(1),
-        status_code=202,
-        response="{}",
-        expires_at=expired,
-    )
-    table.create(head(ids(1)), revision(ids(1)), idempotency=claim)
-    assert table.get_idempotency_claim("p", "old") is None
+    assert table.get_external_claim("e2") is None and table.get_head(ids(2)) is None
+    assert table.get_head(ids(1)) == head(ids(1))
 
 
 def test_save_head_is_conditional_on_the_version(table: ArticleTable) -> None:
     current = head(ids(1))
-    table.create(current, revision(current.id))
+    table.create(current)
     newer = current.model_copy(update={"version": 2, "headline": "Changed"})
     table.save_head(newer, expected_version=1)
     with pytest.raises(RevisionConflict):
@@ -138,21 +116,21 @@ def test_save_head_is_conditional_on_the_version(table: ArticleTable) -> None:
     assert table.get_head(current.id) == newer
 
 
-def test_accept_revision_refuses_a_moved_head_and_an_existing_revision(table: ArticleTable) -> None:
+def test_accept_revision_refuses_a_moved_head_and_records_the_superseded_revision(table: ArticleTable) -> None:
     current = head(ids(1))
-    table.create(current, revision(current.id))
+    table.create(current)
     second = current.model_copy(update={"version": 2, "revision": 2})
     with pytest.raises(RevisionConflict):
-        table.accept_revision(second, revision(current.id, 2), expected_version=5)
-    with pytest.raises(RevisionConflict):
-        table.accept_revision(second, revision(current.id, 1), expected_version=1)
-    table.accept_revision(second, revision(current.id, 2), expected_version=1)
-    assert [r.revision for r in table.list_revisions(current.id)] == [1, 2]
+        table.accept_revision(second, revision(current.id, 1), expected_version=5)
+    assert table.list_revisions(current.id) == [] and table.get_head(current.id) == current
+    table.accept_revision(second, revision(current.id, 1), expected_version=1)
+    assert table.list_revisions(current.id) == [revision(current.id, 1)]
+    assert table.get_head(current.id) == second
 
 
 def test_set_pending_moves_the_mark_without_touching_the_version(table: ArticleTable) -> None:
     current = head(ids(1), pending_at=NOW)
-    table.create(current, revision(current.id))
+    table.create(current)
     assert table.pending(NOW, 10) == [current.id]
     table.set_pending(current.id, 1, NOW + timedelta(minutes=5), 1)
     assert table.pending(NOW, 10) == []
@@ -174,9 +152,9 @@ def test_slug_claims_are_first_writer_wins_and_idempotent(table: ArticleTable) -
 def test_feeds_are_indexes_of_published_heads(table: ArticleTable) -> None:
     # GIVEN three published heads and one taken down
     for n in range(1, 4):
-        table.create(published(ids(n), minutes=n * 30), revision(ids(n)))
+        table.create(published(ids(n), minutes=n * 30))
     taken = published(ids(4), minutes=10).model_copy(update={"status": ArticleStatus.UNPUBLISHED})
-    table.create(taken, revision(ids(4)))
+    table.create(taken)
     # THEN each feed index lists the published ones newest first, one Query a page
     entries, more = table.feed_entries("all", FeedWindow(limit=2))
     assert [e.article_id for e in entries] == [ids(3), ids(2)] and more
@@ -194,7 +172,7 @@ def test_feeds_are_indexes_of_published_heads(table: ArticleTable) -> None:
 def test_tag_entries_are_batched_and_checked_against_heads(table: ArticleTable) -> None:
     heads = [published(ids(n), minutes=n) for n in range(1, 31)]
     for current in heads:
-        table.create(current, revision(current.id))
+        table.create(current)
     entries = [TagEntry(tag_key="russia", sort_key=h.feed_sk or "", article_id=h.id) for h in heads]
     table.put_tag_entries(entries)  # 30 entries: two BatchWriteItem calls
     found, more = table.tag_entries("tag#russia", FeedWindow(limit=25))
@@ -213,8 +191,8 @@ def test_takedowns_are_listed_for_tombstones(table: ArticleTable) -> None:
         }
     )
     never = gone.model_copy(update={"id": ids(2), "takedown": Takedown(reason="dropped", at=NOW, was_published=False)})
-    table.create(gone, revision(gone.id))
-    table.create(never, revision(never.id))
+    table.create(gone)
+    table.create(never)
     removals = table.removals(NOW - timedelta(days=1))
     assert [(r.article_id, r.reason) for r in removals] == [(ids(1), "legal")]
     assert table.removals(NOW + timedelta(hours=2)) == []

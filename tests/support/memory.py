@@ -28,7 +28,6 @@ from shared.store.items import (
     ArticleHead,
     ExternalClaim,
     FeedEntry,
-    IdempotencyClaim,
     Removal,
     RevisionItem,
     Signature,
@@ -40,7 +39,6 @@ from shared.store.items import (
     feed_sort_key,
     head_from_item,
     head_item,
-    idempotency_key,
     iso,
     revision_sk,
     slug_key,
@@ -104,10 +102,6 @@ class MemoryTable:
     def get_external_claim(self, external_id: str) -> ExternalClaim | None:
         item = self.items.get(external_key(external_id))
         return ExternalClaim.model_validate(item) if item else None
-
-    def get_idempotency_claim(self, principal: str, key: str) -> IdempotencyClaim | None:
-        item = self.items.get(idempotency_key(principal, key))
-        return IdempotencyClaim.model_validate(item) if item else None
 
     def feed_entries(self, feed: str, window: FeedWindow) -> tuple[list[FeedEntry], bool]:
         self.calls.append("feed_entries")
@@ -174,29 +168,11 @@ class MemoryTable:
         return removals
 
     # -- writes --------------------------------------------------------------------------------------
-    def create(
-        self,
-        head: ArticleHead,
-        revision: RevisionItem,
-        *,
-        external: ExternalClaim | None = None,
-        idempotency: IdempotencyClaim | None = None,
-    ) -> None:
+    def create(self, head: ArticleHead, *, external: ExternalClaim | None = None) -> None:
         self._hook("before_create")
-        parts: list[tuple[str, Key, dict[str, Any]]] = [
-            ("article", (head.pk, HEAD), head_item(head)),
-            ("article", (head.pk, revision_sk(revision.revision)), revision.model_dump(mode="json")),
-        ]
+        parts: list[tuple[str, Key, dict[str, Any]]] = [("article", (head.pk, HEAD), head_item(head))]
         if external is not None:
             parts.append(("external_id", external_key(external.external_id), external.model_dump(mode="json")))
-        if idempotency is not None:
-            parts.append(
-                (
-                    "idempotency_key",
-                    idempotency_key(idempotency.principal, idempotency.key),
-                    idempotency.model_dump(mode="json"),
-                )
-            )
         for what, key, _ in parts:
             if key in self.items:
                 raise ClaimTaken(what)  # all or nothing
@@ -204,15 +180,13 @@ class MemoryTable:
             self.items[key] = values
         self.calls.append("create")
 
-    def accept_revision(self, head: ArticleHead, revision: RevisionItem, expected_version: int) -> None:
+    def accept_revision(self, head: ArticleHead, superseded: RevisionItem, expected_version: int) -> None:
         self._hook("before_save")
         current = self.items.get((head.pk, HEAD))
         if current is None or current["version"] != expected_version:
             raise RevisionConflict(f"{head.id} moved past {expected_version}")
-        if (head.pk, revision_sk(revision.revision)) in self.items:
-            raise RevisionConflict(f"{head.id} revision {revision.revision} exists")
         self.items[(head.pk, HEAD)] = head_item(head)
-        self.items[(head.pk, revision_sk(revision.revision))] = revision.model_dump(mode="json")
+        self.items[(head.pk, revision_sk(superseded.revision))] = superseded.model_dump(mode="json")
         self.calls.append("accept_revision")
 
     def save_head(self, head: ArticleHead, expected_version: int) -> None:

@@ -25,7 +25,7 @@ from shared.service.publishing import PublishingService, Result
 from shared.service.reconcile import ReconcileService
 from shared.service.relay import events_for
 from shared.service.submissions import Accepted, Editor, SubmissionService
-from shared.store.items import ArticleHead
+from shared.store.items import ArticleHead, revision_record
 from shared.store.table import FeedWindow
 from tests.support.articles import short_article
 from tests.support.memory import MemoryBus, MemoryDocuments, MemorySchedules, MemoryTable
@@ -130,14 +130,21 @@ class Newsroom:
     def head(self, article_id: str) -> ArticleHead:
         return self.table.head(article_id)
 
+    def document_key(self, article_id: str, revision: int) -> str:
+        """The key of the stored submission a revision's record points at (the head holds the newest)."""
+        head = self.head(article_id)
+        record = revision_record(head) if revision == head.revision else self.table.get_revision(article_id, revision)
+        assert record is not None, f"{article_id} has no revision {revision}"
+        return record.submission_key
+
     def document(self, article_id: str, revision: int) -> StoredSubmission:
-        return StoredSubmission.model_validate(self.documents.get_json(f"submissions/{article_id}/{revision:08d}.json"))
+        return StoredSubmission.model_validate(self.documents.get_json(self.document_key(article_id, revision)))
 
     def empty_body(self, article_id: str, revision: int) -> None:
         """Replace a stored revision's body by one without text (what enrichment rejects)."""
         stored = self.document(article_id, revision)
         hollow = stored.model_copy(update={"submission": stored.submission.model_copy(update={"body_html": "<p></p>"})})
-        self.documents.put_json(f"submissions/{article_id}/{revision:08d}.json", hollow.model_dump(mode="json"))
+        self.documents.put_json(self.document_key(article_id, revision), hollow.model_dump(mode="json"))
 
     # -- looking at the outputs ---------------------------------------------------------------------------
     def feed(self, feed: str, limit: int = 100) -> list[str]:

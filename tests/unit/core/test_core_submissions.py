@@ -27,14 +27,14 @@ def heads(newsroom: Newsroom) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------------ POST
-def test_a_post_stores_the_document_then_commits_head_and_revision(newsroom: Newsroom) -> None:
+def test_a_post_stores_the_document_then_commits_a_head_holding_its_revision(newsroom: Newsroom) -> None:
     # GIVEN a submission whose body carries a script
     sub = submission(1, body_html="<p>The council voted to renovate the harbour.</p><script>alert(1)</script>")
 
     # WHEN an editor posts it
     document_first: list[bool] = []
     newsroom.table.before_create = lambda: document_first.append(
-        f"submissions/{article_id(1)}/00000001.json" in newsroom.documents.objects
+        any(k.startswith(f"submissions/{article_id(1)}/00000001-") for k in newsroom.documents.objects)
     )
     accepted = newsroom.submissions.submit(sub, EDITOR)
 
@@ -49,13 +49,13 @@ def test_a_post_stores_the_document_then_commits_head_and_revision(newsroom: New
     assert head.change.type is ChangeType.SUBMITTED and head.change.revision == 1
     stored = newsroom.table.items[(head.pk, "HEAD")]
     assert (stored["pending_pk"], stored["pending_at"]) == ("pending", (NOW + RECONCILE_GRACE).isoformat())
-    # AND the revision item and the document agree on the sanitized content
+    # AND the head and the document (its key addressed by the content) agree on the sanitized content
     document = newsroom.document(head.id, 1)
     assert "<script>" not in document.submission.body_html and "harbour" in document.submission.body_html
-    revision = newsroom.table.get_revision(head.id, 1)
-    assert revision is not None
-    assert revision.content_hash == document.content_hash == head.content_hash == content_hash(document.submission)
-    assert revision.submission_key == head.submission_key == f"submissions/{head.id}/00000001.json"
+    assert document.content_hash == head.content_hash == content_hash(document.submission)
+    assert head.submission_key == f"submissions/{head.id}/00000001-{head.content_hash[:16]}.json"
+    # AND the head is the only item: it holds the first revision's record until a later one supersedes it
+    assert list(newsroom.table.items) == [(head.pk, "HEAD")]
     # AND the table was written once, after the document it points at
     assert newsroom.table.calls.count("create") == 1 and document_first == [True]
 
@@ -111,7 +111,23 @@ def test_the_same_idempotency_key_and_body_replays_the_first_answer(newsroom: Ne
     # THEN the first answer comes back, marked as a replay, and there is still one article
     assert again.replayed and not first.replayed
     assert (again.status_code, again.body) == (first.status_code, first.body)
-    assert heads(newsroom) == [f"ARTICLE#{article_id(1)}"]
+    assert heads(newsroom) == [f"ARTICLE#{first.body.id}"]
+
+
+def test_a_replay_answers_as_the_first_time_after_the_article_moved_on(newsroom: Newsroom) -> None:
+    # GIVEN a POST with a key, published and then corrected (revision 2)
+    first = newsroom.submissions.submit(submission(1), EDITOR, "key-1")
+    newsroom.process(first.body.id)
+    newsroom.update(first.body.id, submission(1, headline="A corrected headline"))
+
+    # WHEN the CMS resends the original POST
+    again = newsroom.submissions.submit(submission(1), EDITOR, "key-1")
+
+    # THEN it gets the first answer (revision 1, received), checked against revision 1's record
+    assert again.replayed and (again.status_code, again.body) == (first.status_code, first.body)
+    # AND another body under that key is still refused
+    with pytest.raises(UnprocessableRequest):
+        newsroom.submissions.submit(submission(2), EDITOR, "key-1")
 
 
 def test_the_same_idempotency_key_with_another_body_is_a_422(newsroom: Newsroom) -> None:
@@ -121,18 +137,18 @@ def test_the_same_idempotency_key_with_another_body_is_a_422(newsroom: Newsroom)
         newsroom.submissions.submit(submission(2), EDITOR, "key-1")
 
     assert refused.value.status == 422 and refused.value.errors[0].field == "idempotency-key"
-    assert heads(newsroom) == [f"ARTICLE#{article_id(1)}"]
+    assert len(heads(newsroom)) == 1
 
 
 def test_idempotency_keys_belong_to_their_principal(newsroom: Newsroom) -> None:
     # GIVEN a key used by one editor
-    newsroom.submissions.submit(submission(1), EDITOR, "key-1")
+    first = newsroom.submissions.submit(submission(1), EDITOR, "key-1")
 
     # WHEN another principal sends the same key with the same body
     other = newsroom.submissions.submit(submission(1), PUBLISHER, "key-1")
 
     # THEN it is a request of its own: a second article
-    assert not other.replayed and other.body.id == article_id(2)
+    assert not other.replayed and other.body.id != first.body.id and len(heads(newsroom)) == 2
 
 
 def test_a_concurrent_twin_with_the_same_key_gets_a_replay_not_a_second_article(newsroom: Newsroom) -> None:
@@ -255,10 +271,14 @@ def test_an_accepted_put_adds_a_revision_and_keeps_the_earlier_one(newsroom: New
     assert (head.revision, head.processed_revision, head.live_revision) == (2, 1, 1)
     assert head.status is ArticleStatus.PUBLISHED and head.headline == "Council approves harbour plan"
     assert head.pending_at == newsroom.clock.now + RECONCILE_GRACE
-    # AND both revisions and both documents are kept; the new revision item carries the note
-    first, second = newsroom.table.list_revisions(published)
+    # AND both revisions and both documents are kept: revision 1's record became an item, and the head
+    # holds revision 2's, with its note
+    assert newsroom.table.get_revision(published, 1) is not None
+    assert newsroom.table.get_revision(published, 2) is None
+    first, second = newsroom.reader.revisions(published)
     assert (first.revision, second.revision) == (1, 2)
-    assert (second.correction_kind, second.correction_text) == ("correction", note["text"])
+    assert first.correction is None and second.correction is not None
+    assert (second.correction.kind, second.correction.text) == ("correction", note["text"])
     assert newsroom.document(published, 1).submission.headline != newsroom.document(published, 2).submission.headline
 
 
@@ -274,7 +294,7 @@ def test_two_puts_on_one_revision_exactly_one_wins(newsroom: Newsroom) -> None:
     assert refused.value.current_revision == 2
 
     # AND exactly one revision 2 exists: theirs
-    assert [r.revision for r in newsroom.table.list_revisions(published)] == [1, 2]
+    assert [r.revision for r in newsroom.reader.revisions(published)] == [1, 2]
     assert newsroom.head(published).headline == "Their version"
     assert newsroom.document(published, 2).submission.headline == "Their version"
 
