@@ -1,7 +1,7 @@
 """The real handlers, in-process against moto, with Lambda and the Scheduler played as AWS would play them.
 
 :class:`Stack` creates the resources (the table with the indexes of the design, the documents bucket,
-the bus with its ``ArticleSubmitted`` rule to the enrich queue, the schedule queue and group), attaches
+the bus, the enrich queue the relay sends accepted revisions to, the schedule queue and group), attaches
 a :class:`~bench.meter.Meter` to every client the handlers create, and offers:
 
 * :meth:`Stack.call_api`: an API Gateway proxy event to the ``api`` handler (Cognito claims as the
@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import io
-import json
 import math
 import os
 import sys
@@ -38,7 +37,7 @@ from bench import prices
 from bench.meter import CpuClock, Index, Ledger, LineKey, Meter, TableShape, chunks
 from infra.constants import TABLE_INDEXES
 from infra.local.pollers import sqs_record, stream_record
-from tests.support.environment import ACCOUNT, REGION, SOURCE, function_environment
+from tests.support.environment import ACCOUNT, REGION, function_environment
 from tests.support.events import HttpResponse, api_event
 
 HANDLERS: Final = ("api", "relay", "enrich", "reconcile")
@@ -239,10 +238,6 @@ class Stack:
             self.meter.ledger.calls[(poller, "sqs", "ReceiveMessage")] += 1
             received = chunks(sum(len(m["Body"].encode()) for m in messages))
             self.ledger.add(LineKey("SQS", "ReceiveMessage", poller, "request"), received, received)
-            if function == "enrich":  # what the bus rule sent: one SendMessage per matched event
-                for message in messages:
-                    sent = chunks(len(message["Body"].encode()))
-                    self.ledger.add(LineKey("SQS", "SendMessage", "EventBridge rule", "request"), sent, sent)
             result = self.invoke(function, {"Records": [sqs_record(m, arn, REGION) for m in messages]})
             failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
             if failed:
@@ -332,13 +327,7 @@ def stack(*, stream: bool = True) -> Iterator[Stack]:
             table = setup["dynamodb"].create_table(**table_definition(stream=stream))
             setup["s3"].create_bucket(Bucket=DOCUMENTS)
             setup["events"].create_event_bus(Name=BUS)
-            enrich_url, enrich_arn = _queue(setup["sqs"], "enrich")
-            setup["events"].put_rule(
-                Name="enrich",
-                EventBusName=BUS,
-                EventPattern=json.dumps({"source": [SOURCE], "detail-type": ["ArticleSubmitted"]}),
-            )
-            setup["events"].put_targets(Rule="enrich", EventBusName=BUS, Targets=[{"Id": "q", "Arn": enrich_arn}])
+            enrich_url, _ = _queue(setup["sqs"], "enrich")  # the relay sends ArticleSubmitted here itself
             schedule_url, _ = _queue(setup["sqs"], "schedule")
             _queue(setup["sqs"], "schedule-dlq")
             setup["scheduler"].create_schedule_group(Name=SCHEDULE_GROUP)

@@ -89,10 +89,7 @@ SCHEDULE_MAX_RECEIVE_COUNT = 5
 RELAY_BATCH_SIZE = 100
 RELAY_MAX_RECORD_AGE_HOURS = 23
 RELAY_RETRY_UNTIL_EXPIRED = -1  # CloudFormation's "infinite": the record age bounds the retries
-# EventBridge rule targets and Scheduler schedules: retries and the age after which an event is given up
-# (to the target's DLQ). EventBridge's own maximum is 185 attempts over 24 h.
-RULE_TARGET_RETRY_ATTEMPTS = 185
-RULE_TARGET_MAX_EVENT_AGE_HOURS = 24
+# The reconcile tick's rule target: retries and the age after which a tick is given up (to its DLQ).
 TICK_TARGET_RETRY_ATTEMPTS = 2  # the next tick comes a minute later anyway
 TICK_TARGET_MAX_EVENT_AGE_S = 120
 RECONCILE_RATE_MINUTES = 1

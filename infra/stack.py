@@ -66,17 +66,17 @@ class NewsroomStack(Stack):
         self.relay = OutboxRelay(
             self, "OutboxRelay", table=table, site_base_url=self.site.base_url, **code(constants.RELAY)
         )
-        self.scheduling = Scheduling(self, "Scheduling", table=table, bus=self.relay.bus, **code(constants.RECONCILE))
+        self.scheduling = Scheduling(self, "Scheduling", table=table, **code(constants.RECONCILE))
         self.enrichment = Enrichment(
             self,
             "Enrichment",
             table=table,
             documents=documents,
-            bus=self.relay.bus,
             scheduling=self.scheduling,
             website_url=config.website_url.rstrip("/"),
             **code(constants.ENRICH),
         )
+        self.enrichment.accept_work_from(self.relay.relay, self.scheduling.reconcile)
         self.ingest = Ingest(
             self,
             "Ingest",

@@ -43,9 +43,15 @@ class _Scheduling(BaseModel):
     SCHEDULE_DLQ_ARN: Arn
 
 
-class _Bus(BaseModel):
-    EVENT_BUS_NAME: ResourceName
+class _Work(BaseModel):
+    """Where accepted revisions go to be enriched (sent straight to the queue, not over the bus)."""
+
+    ENRICH_QUEUE_ARN: Arn
     EVENT_SOURCE: ResourceName
+
+
+class _Bus(_Work):
+    EVENT_BUS_NAME: ResourceName
 
 
 class ApiSettings(_TableAndDocuments, _Scheduling):
@@ -81,7 +87,7 @@ class EnrichSettings(_TableAndDocuments, _Scheduling):
     """Enrichment and publication of accepted revisions."""
 
 
-class ReconcileSettings(_Settings, _Bus):
+class ReconcileSettings(_Settings, _Work):
     """The reconciler: due schedules and stranded work."""
 
     TABLE_NAME: ResourceName

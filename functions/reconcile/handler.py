@@ -20,7 +20,7 @@ from shared.observability import observability
 from shared.service.lifecycle import LifecycleService
 from shared.service.reconcile import ReconcileService
 from shared.settings import ReconcileSettings, load
-from shared.store.bus import EventBus
+from shared.store.queue import WorkQueue
 from shared.store.scheduler import DuePublication
 from shared.store.table import ArticleTable
 
@@ -45,8 +45,8 @@ class Dependencies:
 def default_dependencies() -> Dependencies:
     table = ArticleTable(SETTINGS.TABLE_NAME)
     lifecycle = LifecycleService(table, _NoSchedules())
-    bus = EventBus(SETTINGS.EVENT_BUS_NAME, SETTINGS.EVENT_SOURCE)
-    return Dependencies(ReconcileService(table, bus, lifecycle))
+    enrich = WorkQueue(SETTINGS.ENRICH_QUEUE_ARN, SETTINGS.EVENT_SOURCE)  # it re-announces ArticleSubmitted only
+    return Dependencies(ReconcileService(table, enrich, lifecycle))
 
 
 def reconcile(event: dict[str, Any], context: LambdaContext, deps: Dependencies) -> dict[str, Any]:

@@ -1,10 +1,10 @@
-"""DynamoDB stream -> EventBridge: announce each committed head change (the transactional outbox).
+"""DynamoDB stream -> EventBridge (and the enrich queue): announce each committed head change (the outbox).
 
 Records are read with Powertools' DynamoDB stream data classes (its parser models cost ~200 ms of cold
 start, see docs/decisions.md); each image becomes the typed head of shared/store. The batch's events
-are published together (10 per PutEvents call) before the records are reported, so a burst of changes
-costs a few calls; the records whose events EventBridge refused are reported as failures and Lambda
-retries from there.
+are published together (10 per PutEvents or SendMessageBatch call; accepted revisions go straight to the
+enrich queue) before the records are reported, so a burst of changes costs a few calls; the records
+whose events were refused are reported as failures and Lambda retries from there.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.models.events import FeedFiles
 from shared.models.feed import feed_path
 from shared.observability import observability
-from shared.service.relay import Publisher, announce
+from shared.service.relay import WORK, Publisher, Routed, announce
 from shared.settings import RelaySettings, load
 from shared.store.bus import EventBus
 from shared.store.items import ArticleHead, head_from_item
+from shared.store.queue import WorkQueue
 
 SETTINGS = load(RelaySettings)
 obs = observability(SETTINGS.POWERTOOLS_METRICS_NAMESPACE)
@@ -33,7 +34,7 @@ logger, metrics = obs.logger, obs.metrics
 
 
 class EventsNotAccepted(Exception):
-    """EventBridge refused this record's events; Lambda retries from this record."""
+    """EventBridge (or the enrich queue) refused this record's events; Lambda retries from this record."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,9 @@ def feed_links(site_base_url: str) -> Callable[[str], FeedFiles]:
 
 @cache
 def default_dependencies() -> Dependencies:
-    return Dependencies(EventBus(SETTINGS.EVENT_BUS_NAME, SETTINGS.EVENT_SOURCE), feed_links(SETTINGS.SITE_BASE_URL))
+    enrich = WorkQueue(SETTINGS.ENRICH_QUEUE_ARN, SETTINGS.EVENT_SOURCE)
+    bus = Routed(EventBus(SETTINGS.EVENT_BUS_NAME, SETTINGS.EVENT_SOURCE), dict.fromkeys(WORK, enrich))
+    return Dependencies(bus, feed_links(SETTINGS.SITE_BASE_URL))
 
 
 def _head(image: Any) -> ArticleHead | None:

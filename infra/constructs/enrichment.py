@@ -1,8 +1,9 @@
 """Enrichment: ArticleSubmitted -> EnrichQueue -> the enrich function, which publishes, schedules or rejects.
 
-One DLQ holds every submission whose enrichment did not happen: events the rule could not deliver to
-the queue (after its retry policy) and messages the function failed ``ENRICH_MAX_RECEIVE_COUNT`` times.
-Both carry the event as the message body, so one redrive to the queue replays either kind.
+The relay (and the reconciler, re-announcing stranded work) send ``ArticleSubmitted`` straight to the
+queue: it is the stack's own work, not a partner's event, so it does not cross the bus (see
+docs/decisions.md). The DLQ holds the messages the function failed ``ENRICH_MAX_RECEIVE_COUNT`` times;
+a redrive to the queue replays them.
 """
 
 from __future__ import annotations
@@ -10,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -22,7 +21,6 @@ from infra import constants
 from infra.constructs.common import dead_letter_queue, work_queue
 from infra.constructs.function import PipelineFunction
 from infra.constructs.scheduling import Scheduling
-from shared.models.events import ArticleSubmitted
 
 ENRICH_TABLE_WRITES = (
     "dynamodb:PutItem",
@@ -31,7 +29,6 @@ ENRICH_TABLE_WRITES = (
     "dynamodb:ConditionCheckItem",
     "dynamodb:BatchWriteItem",
 )
-TRIGGERS = (ArticleSubmitted,)
 
 
 class Enrichment(Construct):
@@ -42,16 +39,13 @@ class Enrichment(Construct):
         *,
         table: dynamodb.Table,
         documents: s3.IBucket,
-        bus: events.IEventBus,
         scheduling: Scheduling,
         website_url: str,
         code: Path,
         layers: Sequence[lambda_.ILayerVersion],
     ) -> None:
         super().__init__(scope, construct_id)
-        self.dlq = dead_letter_queue(
-            self, "Dlq", holds="submissions whose enrichment failed or was never delivered", redrive_target=True
-        )
+        self.dlq = dead_letter_queue(self, "Dlq", holds="submissions whose enrichment failed", redrive_target=True)
         self.queue = work_queue(
             self,
             "Queue",
@@ -59,23 +53,6 @@ class Enrichment(Construct):
             dlq=self.dlq,
             max_receive_count=constants.ENRICH_MAX_RECEIVE_COUNT,
         )
-        detail_types = [event.detail_type for event in TRIGGERS]
-        self.rule = events.Rule(
-            self,
-            "Rule",
-            event_bus=bus,
-            description=f"{', '.join(detail_types)} -> enrich queue",
-            event_pattern=events.EventPattern(source=[constants.EVENT_SOURCE], detail_type=detail_types),
-            targets=[
-                targets.SqsQueue(
-                    self.queue,
-                    dead_letter_queue=self.dlq,
-                    retry_attempts=constants.RULE_TARGET_RETRY_ATTEMPTS,
-                    max_event_age=Duration.hours(constants.RULE_TARGET_MAX_EVENT_AGE_HOURS),
-                )
-            ],
-        )
-
         self.enrich = PipelineFunction(
             self,
             "Enrich",
@@ -96,3 +73,12 @@ class Enrichment(Construct):
         # The event source grants consuming the queue, ChangeMessageVisibility included: the function
         # backs a failed message off itself instead of waiting out the visibility timeout.
         self.enrich.consume(self.queue)
+
+    def accept_work_from(self, *senders: PipelineFunction) -> None:
+        """Let a function send accepted revisions to the queue (it finds the queue in ``ENRICH_QUEUE_ARN``)."""
+        for sender in senders:
+            # SendMessage alone (it covers SendMessageBatch): the queue's ARN gives its URL, no lookups needed
+            sender.function.add_to_role_policy(
+                iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.queue.queue_arn])
+            )
+            sender.function.add_environment("ENRICH_QUEUE_ARN", self.queue.queue_arn)

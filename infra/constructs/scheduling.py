@@ -46,7 +46,6 @@ class Scheduling(Construct):
         construct_id: str,
         *,
         table: dynamodb.Table,
-        bus: events.IEventBus,
         code: Path,
         layers: Sequence[lambda_.ILayerVersion],
     ) -> None:
@@ -101,7 +100,6 @@ class Scheduling(Construct):
             layers=layers,
             environment={
                 "TABLE_NAME": table.table_name,
-                "EVENT_BUS_NAME": bus.event_bus_name,
                 "EVENT_SOURCE": constants.EVENT_SOURCE,
                 "SCHEDULE_GROUP": self.group.schedule_group_name,
             },
@@ -111,7 +109,6 @@ class Scheduling(Construct):
         )
         self.reconcile.allow_table_reads(table)
         self.reconcile.allow_table_writes(table, RECONCILE_TABLE_WRITES, constants.RECONCILE_WRITES_KEYS)
-        bus.grant_put_events_to(self.reconcile.function)
         self.reconcile.consume(self.queue)
 
         self.tick_dlq = dead_letter_queue(self, "TickDlq", holds="reconcile ticks EventBridge could not deliver")

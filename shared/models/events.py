@@ -37,7 +37,7 @@ class EventData(BaseModel):
 class ArticleSubmitted(EventData):
     detail_type: ClassVar[str] = "ArticleSubmitted"
     description: ClassVar[str] = "A revision (the first or an update) was accepted and stored; enrichment is next."
-    consumed_by: ClassVar[str] = "`enrich` (SQS queue with DLQ)"
+    consumed_by: ClassVar[str] = "`enrich` (sent by the relay straight to its SQS queue, with a DLQ; not on the bus)"
 
     article_id: str
     revision: int
@@ -147,7 +147,8 @@ class Envelope[DataT: EventData](BaseModel):
 
 
 class BusMessage[DataT: EventData](BaseModel):
-    """An event as an EventBridge rule delivers it to SQS: the parts consumers read, ``detail`` typed."""
+    """An event as an EventBridge rule delivers it to SQS (and as the relay sends work to a queue itself):
+    the parts consumers read, ``detail`` typed."""
 
     model_config = ConfigDict(populate_by_name=True)
 

@@ -4,6 +4,11 @@ The relay never decides anything: the service that wrote the head recorded what 
 ``head.change``, and the events derive from the new image alone. Event ids derive from the change
 (``ARTICLE#{id}|v{version}|{detail-type}``; an accepted revision is ``…|r{revision}|ArticleSubmitted``),
 so a redelivered stream record, or the reconciler re-announcing stranded work, produces the same id.
+
+Events are for partners and go on the bus, except the pipeline's own work: an accepted revision
+(``ArticleSubmitted``) goes straight to the enrich queue (:class:`Routed`), in the same envelope and
+with the same id, because nothing outside the stack consumes it and a bus hop would cost an event and a
+delivery for every revision (see docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -148,6 +153,35 @@ def events_for_change(new: ArticleHead | None, old: ArticleHead | None, links: F
 
 class Publisher(Protocol):
     def publish(self, events: Sequence[OutgoingEvent]) -> None: ...
+
+
+WORK: Final = (ArticleSubmitted.detail_type,)  # detail-types that are the stack's own work, not the bus's
+
+
+class Routed:
+    """A publisher that sends each event to its detail-type's own destination (a work queue) or the bus.
+
+    Every destination is tried; the events any of them refused are raised together, so callers learn
+    exactly which went out (as from the bus alone).
+    """
+
+    def __init__(self, bus: Publisher, routes: Mapping[str, Publisher]) -> None:
+        self._bus = bus
+        self._routes = routes
+
+    def publish(self, events: Sequence[OutgoingEvent]) -> None:
+        groups: dict[int, tuple[Publisher, list[OutgoingEvent]]] = {}
+        for event in events:
+            target = self._routes.get(event.detail_type, self._bus)
+            groups.setdefault(id(target), (target, []))[1].append(event)
+        failed: list[tuple[OutgoingEvent, str]] = []
+        for target, group in groups.values():
+            try:
+                target.publish(group)
+            except EventPublishError as error:
+                failed += error.failed
+        if failed:
+            raise EventPublishError(failed)
 
 
 def announce(

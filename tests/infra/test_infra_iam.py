@@ -50,6 +50,7 @@ GRANTS = {
         (frozenset(LOGS), ("OutboxRelayLogs:Arn",), None),
         (frozenset(XRAY | {"dynamodb:ListStreams"}), ("*",), None),
         (frozenset({"events:PutEvents"}), ("OutboxRelayBus:Arn",), None),
+        (frozenset({"sqs:SendMessage"}), ("EnrichmentQueue:Arn",), None),  # accepted revisions, to enrich
         (
             frozenset({"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}),
             (f"{TABLE}:StreamArn",),
@@ -93,7 +94,7 @@ GRANTS = {
             (f"{TABLE}:Arn",),
             ("ARTICLE#*",),
         ),
-        (frozenset({"events:PutEvents"}), ("OutboxRelayBus:Arn",), None),
+        (frozenset({"sqs:SendMessage"}), ("EnrichmentQueue:Arn",), None),  # re-announcing stranded revisions
         (frozenset(CONSUME), ("SchedulingQueue:Arn",), None),
     },
 }
@@ -182,10 +183,17 @@ def test_every_table_write_is_limited_to_the_functions_key_prefixes(synth, spec)
 
 
 @pytest.mark.parametrize("name", ["api", "relay", "enrich", "reconcile"])
-def test_only_relay_and_reconcile_put_events(synth, name):
-    # GIVEN a function  THEN it may put events exactly when it announces changes (relay, reconcile)
-    can_put = any("events:PutEvents" in _actions(s) for s in synth.statements(name))
-    assert can_put is (name in {"relay", "reconcile"})
+def test_only_the_relay_puts_events_and_only_it_and_reconcile_send_work_to_enrich(synth, name):
+    # GIVEN a function  THEN only the relay announces on the bus; it and the reconciler (re-announcing
+    # stranded revisions) send accepted revisions to the enrich queue
+    statements = synth.statements(name)
+    can_put = any("events:PutEvents" in _actions(s) for s in statements)
+    queue = synth.logical_id("EnrichmentQueue", "AWS::SQS::Queue")
+    sends = any(
+        "sqs:SendMessage" in _actions(s) and {"Fn::GetAtt": [queue, "Arn"]} in _resources(s) for s in statements
+    )
+    assert can_put is (name == "relay")
+    assert sends is (name in {"relay", "reconcile"})
 
 
 @pytest.mark.parametrize("name", ["api", "relay", "enrich", "reconcile"])

@@ -8,6 +8,7 @@ import pytest
 
 from infra import constants
 from shared.models.events import ArticleSubmitted
+from shared.service.relay import WORK
 
 REPORT_FAILURES = ["ReportBatchItemFailures"]
 
@@ -26,24 +27,16 @@ def _queue(synth, logical_id):
     return synth.resources("AWS::SQS::Queue")[logical_id]["Properties"]
 
 
-def test_article_submitted_is_routed_to_the_enrich_queue_with_retries_and_a_dlq(synth):
-    # GIVEN the rules on the custom bus
-    bus_id, _ = synth.one("AWS::Events::EventBus")
-    (rule,) = [
-        r["Properties"] for r in synth.resources("AWS::Events::Rule").values() if "EventBusName" in r["Properties"]
-    ]
+def test_no_rule_routes_work_over_the_bus_the_relay_sends_it_to_the_enrich_queue(synth):
+    # GIVEN the rules on the custom bus  THEN there are none: partners add theirs (the bus is the contract)
+    assert not [r for r in synth.resources("AWS::Events::Rule").values() if "EventBusName" in r["Properties"]]
+    # AND the relay and the reconciler know the enrich queue (accepted revisions go straight to it)
     queue = synth.logical_id("EnrichmentQueue", "AWS::SQS::Queue")
-    dlq = synth.logical_id("EnrichmentDlq", "AWS::SQS::Queue")
-    # THEN the one rule matches the pipeline's ArticleSubmitted (the detail-type of the event model)
-    assert rule["EventBusName"] == {"Ref": bus_id}
-    assert rule["EventPattern"] == {"source": [constants.EVENT_SOURCE], "detail-type": [ArticleSubmitted.detail_type]}
-    # AND delivers the whole event to the enrich queue (moto ignores InputPath/Input: the template must not use them)
-    (target,) = rule["Targets"]
-    assert target["Arn"] == {"Fn::GetAtt": [queue, "Arn"]}
-    assert not {"Input", "InputPath", "InputTransformer"} & set(target)
-    # AND retries for a day before handing the event to the enrichment DLQ
-    assert target["RetryPolicy"] == {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86_400}
-    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dlq, "Arn"]}}
+    for name in ("relay", "reconcile"):
+        _, function = synth.functions()[name]
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert variables["ENRICH_QUEUE_ARN"] == {"Fn::GetAtt": [queue, "Arn"]}
+        assert ArticleSubmitted.detail_type in WORK
 
 
 def test_the_reconcile_tick_runs_every_minute_with_retries_and_a_dlq(synth):
@@ -110,15 +103,6 @@ def test_work_queue_redrives_to_its_dlq_and_outlasts_its_consumer(synth, queue, 
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
     assert mapping["BatchSize"] == constants.QUEUE_BATCH_SIZE
     assert mapping["FunctionResponseTypes"] == REPORT_FAILURES
-
-
-def test_enrich_dlq_is_also_the_rules_dlq_so_one_redrive_replays_every_lost_submission(synth):
-    # GIVEN the enrich queue's redrive target and the rule target's DLQ  THEN they are the same queue
-    queue = _queue(synth, synth.logical_id("EnrichmentQueue", "AWS::SQS::Queue"))
-    (rule,) = [
-        r["Properties"] for r in synth.resources("AWS::Events::Rule").values() if "EventBusName" in r["Properties"]
-    ]
-    assert rule["Targets"][0]["DeadLetterConfig"]["Arn"] == queue["RedrivePolicy"]["deadLetterTargetArn"]
 
 
 def test_every_queue_is_encrypted_and_tls_only(synth):

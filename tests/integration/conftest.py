@@ -154,8 +154,7 @@ def aws() -> Iterator[Resources]:
         events = boto3.client("events")
         events.create_event_bus(Name=BUS)
         sqs = boto3.client("sqs")
-        enrich_url, enrich_arn = _queue(sqs, "enrich")
-        _route(events, "enrich", {"source": [SOURCE], "detail-type": ["ArticleSubmitted"]}, enrich_arn)
+        enrich_url, _ = _queue(sqs, "enrich")  # the relay sends ArticleSubmitted here itself
         observed_url, observed_arn = _queue(sqs, "observed")
         _route(events, "observe", {"source": [SOURCE]}, observed_arn)
         schedule_url, _ = _queue(sqs, "schedule")

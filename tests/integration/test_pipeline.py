@@ -14,6 +14,7 @@ from tests.integration.conftest import (
     EDITOR,
     PUBLISHER,
     SCHEDULE_GROUP,
+    SOURCE,
     TABLE,
     FakeContext,
     HttpResponse,
@@ -62,8 +63,9 @@ def test_a_submitted_article_is_published_everywhere(aws: Resources, pump: Pump)
     for path in ("all/feed.json", "tag/russia/rss.xml", "section/news/atom.xml", "lang/en/feed.json"):
         assert article_id in feed_file(path).raw
     assert read.body["url"] in call_api("GET", "/sitemaps/news.xml").raw
-    # AND each step was announced once, in order
-    assert detail_types(aws.published_events()) == ["ArticleSubmitted", "ArticlePublished", "FeedUpdated"]
+    # AND each public step was announced on the bus once, in order (the accepted revision went to the
+    # enrich queue, not the bus)
+    assert detail_types(aws.published_events()) == ["ArticlePublished", "FeedUpdated"]
 
 
 def test_redelivering_everything_changes_nothing(aws: Resources, pump: Pump) -> None:
@@ -72,6 +74,10 @@ def test_redelivering_everything_changes_nothing(aws: Resources, pump: Pump) -> 
     pump.relay()
     submitted = pump.queue_event(aws.enrich_queue)
     assert len(submitted["Records"]) == 1
+    message = json.loads(submitted["Records"][0]["body"])  # as an EventBridge rule would have delivered it
+    assert (message["detail-type"], message["source"]) == ("ArticleSubmitted", SOURCE)
+    assert message["id"] == message["detail"]["metadata"]["event_id"]
+    assert message["detail"]["data"]["article_id"] == article_id
     aws.sqs.change_message_visibility(
         QueueUrl=aws.enrich_queue, ReceiptHandle=submitted["Records"][0]["receiptHandle"], VisibilityTimeout=0
     )
@@ -84,7 +90,7 @@ def test_redelivering_everything_changes_nothing(aws: Resources, pump: Pump) -> 
     assert result == {"batchItemFailures": []}
     assert aws.items() == items_before
     assert aws.published_events() == []
-    assert detail_types(events_before) == ["ArticleSubmitted", "ArticlePublished", "FeedUpdated"]
+    assert detail_types(events_before) == ["ArticlePublished", "FeedUpdated"]
     assert call_api("GET", f"/articles/{article_id}").status == 200
 
 
@@ -126,8 +132,8 @@ def test_a_correction_is_a_new_revision_in_the_same_place(aws: Resources, pump: 
     assert "misdated" in feed_file("all/rss.xml").raw
     # AND ArticleUpdated names what changed
     events = aws.published_events()
-    assert detail_types(events) == ["ArticleSubmitted", "ArticleUpdated", "FeedUpdated"]
-    updated = events[1]["detail"]["data"]
+    assert detail_types(events) == ["ArticleUpdated", "FeedUpdated"]
+    updated = events[0]["detail"]["data"]
     assert {"headline", "tags"} <= set(updated["changed_fields"])
     assert updated["correction"]["kind"] == "correction" and updated["previous_revision"] == 1
     # AND the revision list has both, with the correction
@@ -250,7 +256,7 @@ def test_a_scheduled_article_publishes_once_at_its_time(aws: Resources, pump: Pu
     assert feed_ids() == []
     schedules = aws.scheduler.list_schedules(GroupName=SCHEDULE_GROUP)["Schedules"]
     assert [s["Name"] for s in schedules] == [f"article-{article_id}-r1"]
-    assert detail_types(aws.published_events()) == ["ArticleSubmitted", "ArticleScheduled"]
+    assert detail_types(aws.published_events()) == ["ArticleScheduled"]
     # WHEN its time comes, and the schedule's message is delivered twice
     assert pump.fire_due_schedules(at + timedelta(seconds=1)) == 1
     due = pump.queue_event(aws.schedule_queue)
@@ -295,28 +301,29 @@ def test_idempotency_key_replays_the_first_answer(aws: Resources, pump: Pump) ->
 def test_stranded_work_is_finished_by_the_reconciler(aws: Resources, pump: Pump) -> None:
     from shared.service.lifecycle import LifecycleService  # noqa: PLC0415
     from shared.service.reconcile import ReconcileService  # noqa: PLC0415
-    from shared.store.bus import EventBus  # noqa: PLC0415
+    from shared.store.queue import WorkQueue  # noqa: PLC0415
     from shared.store.table import ArticleTable  # noqa: PLC0415
-    from tests.integration.conftest import BUS, SOURCE  # noqa: PLC0415
     from tests.support.memory import MemorySchedules  # noqa: PLC0415
 
     # GIVEN an accepted article whose announcement was lost (its message never reaches enrich)
     article_id = submit(seed_style_article())
     pump.relay()
+    lost = pump.queue_event(aws.enrich_queue)["Records"][0]
     aws.sqs.purge_queue(QueueUrl=aws.enrich_queue)
-    first_event = aws.published_events()[0]
     # WHEN the reconciler sweeps after the grace period
     later = datetime.now(UTC) + timedelta(minutes=16)
     table = ArticleTable(TABLE)
-    reconciler = ReconcileService(
-        table, EventBus(BUS, SOURCE), LifecycleService(table, MemorySchedules()), clock=lambda: later
-    )
+    enrich_queue = WorkQueue(f"arn:aws:sqs:us-east-1:123456789012:{aws.enrich_queue.rsplit('/', 1)[-1]}", SOURCE)
+    reconciler = ReconcileService(table, enrich_queue, LifecycleService(table, MemorySchedules()), clock=lambda: later)
     sweep = reconciler.sweep("sweep-1")
+    again = pump.queue_event(aws.enrich_queue)["Records"][0]
+    aws.sqs.change_message_visibility(
+        QueueUrl=aws.enrich_queue, ReceiptHandle=again["receiptHandle"], VisibilityTimeout=0
+    )
     pump.run()
-    # THEN it re-announced the same event (same id), and the article is published
+    # THEN it re-announced the same message (same event id), and the article is published
     assert sweep.reannounced == [article_id]
-    events = aws.published_events()
-    assert events[0]["detail"]["metadata"]["event_id"] == first_event["detail"]["metadata"]["event_id"]
+    assert json.loads(again["body"])["id"] == json.loads(lost["body"])["id"]
     assert call_api("GET", f"/articles/{article_id}").status == 200
     # AND a second sweep finds nothing left to do
     assert reconciler.sweep("sweep-2").reannounced == []

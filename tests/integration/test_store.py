@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,6 +13,8 @@ from botocore.stub import Stubber
 from shared.errors import RevisionConflict
 from shared.models.article import ArticleCard
 from shared.models.common import ArticleStatus
+from shared.models.events import ArticleSubmitted, BusMessage
+from shared.service.relay import submitted_event
 from shared.store.blobs import BlobStore
 from shared.store.bus import EventBus, EventPublishError, OutgoingEvent
 from shared.store.clients import aws_client, reset_clients
@@ -25,7 +28,7 @@ from shared.store.items import (
     Takedown,
     feed_sort_key,
 )
-from shared.store.queue import RetryQueue, backoff_seconds
+from shared.store.queue import RetryQueue, WorkQueue, backoff_seconds
 from shared.store.scheduler import DuePublication, Schedules
 from shared.store.table import ArticleTable, ClaimTaken, FeedWindow
 from tests.integration.conftest import BUS, DOCUMENTS, SCHEDULE_GROUP, SOURCE, TABLE, Resources
@@ -233,6 +236,53 @@ def test_a_call_that_fails_as_a_whole_fails_its_events_and_the_next_call_is_stil
         stub.assert_no_pending_responses()
     assert [e.detail_type for e, _ in raised.value.failed] == [f"E{n}" for n in range(10)]
     assert all("ThrottlingException" in reason for _, reason in raised.value.failed)
+
+
+def test_work_queue_sends_events_as_a_rule_would_deliver_them(aws: Resources) -> None:
+    # GIVEN twelve accepted revisions' events (two SendMessageBatch calls)
+    queue = WorkQueue(f"arn:aws:sqs:us-east-1:123456789012:{aws.enrich_queue.rsplit('/', 1)[-1]}", SOURCE)
+    events = [
+        submitted_event(head(ids(n), accepted_at=NOW + timedelta(seconds=n), correlation_id=f"c{n}"))
+        for n in range(1, 13)
+    ]
+    # WHEN they are sent
+    queue.publish(events)
+    # THEN each is one message with the shape an EventBridge rule delivers, read by the consumer's model
+    bodies = []
+    while batch := aws.sqs.receive_message(QueueUrl=aws.enrich_queue, MaxNumberOfMessages=10).get("Messages", []):
+        bodies += [m["Body"] for m in batch]
+        aws.sqs.delete_message_batch(
+            QueueUrl=aws.enrich_queue,
+            Entries=[{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(batch)],
+        )
+    messages = sorted((BusMessage[ArticleSubmitted].model_validate_json(b) for b in bodies), key=lambda m: m.time)
+    assert [m.detail.data.article_id for m in messages] == [ids(n) for n in range(1, 13)]
+    assert {(m.detail_type, m.source) for m in messages} == {("ArticleSubmitted", SOURCE)}
+    assert all(m.id == m.detail.metadata.event_id and m.time == m.detail.metadata.occurred_at for m in messages)
+
+
+def test_work_queue_names_the_events_sqs_did_not_take(aws: Resources) -> None:
+    # GIVEN twelve events, a first batch call that fails as a whole and a second that refuses one entry
+    queue = WorkQueue("arn:aws:sqs:us-east-1:123456789012:enrich", SOURCE, client=aws.sqs)
+    events = [submitted_event(head(ids(n))) for n in range(1, 13)]
+    with Stubber(aws.sqs) as stub:
+        stub.add_client_error("send_message_batch", service_error_code="RequestThrottled", http_status_code=400)
+        stub.add_response(
+            "send_message_batch",
+            {
+                "Successful": [{"Id": "0", "MessageId": "m", "MD5OfMessageBody": "x"}],
+                "Failed": [{"Id": "1", "SenderFault": False, "Code": "InternalError", "Message": "try again"}],
+            },
+        )
+        # WHEN they are sent  THEN both calls were made and exactly the refused events are named
+        with pytest.raises(EventPublishError) as raised:
+            queue.publish(events)
+        stub.assert_no_pending_responses()
+    assert [json.loads(e.detail)["data"]["article_id"] for e, _ in raised.value.failed] == [
+        *(ids(n) for n in range(1, 11)),
+        ids(12),
+    ]
+    assert raised.value.failed[-1][1] == "InternalError: try again"
 
 
 def test_schedules_are_created_once_and_cancelled_quietly(aws: Resources) -> None:

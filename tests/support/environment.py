@@ -42,4 +42,5 @@ def function_environment(prefix: str, *, label: str, log_level: str) -> dict[str
         "SCHEDULE_DLQ_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:schedule-dlq",
         "EVENT_BUS_NAME": f"newsroom-{prefix}-bus",
         "EVENT_SOURCE": SOURCE,
+        "ENRICH_QUEUE_ARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:enrich",
     }

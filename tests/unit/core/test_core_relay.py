@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from shared.service.relay import announce, event_id, events_for, events_for_change
+from shared.service.relay import WORK, Routed, announce, event_id, events_for, events_for_change
+from tests.support.memory import MemoryBus
 from tests.support.newsroom import DESK, NOW, PUBLISHER, SITE_BASE_URL, Newsroom, feed_files, submission
 
 
@@ -196,6 +197,30 @@ def test_a_batch_reports_only_the_changes_whose_events_were_refused(newsroom: Ne
     assert refused == {"seq-2"}
     assert [e.detail_type for e in by_change["seq-1"]] == ["ArticleSubmitted"]
     assert [e.detail_type for e in newsroom.bus.published] == ["ArticleSubmitted", "ArticlePublished"]
+
+
+def test_accepted_revisions_go_to_the_enrich_queue_and_the_rest_to_the_bus(newsroom: Newsroom) -> None:
+    # GIVEN the relay's routing: the stack's own work to its queue, everything else on the bus; and a
+    # queue that refuses for now
+    received = newsroom.submit(submission(1))
+    published = newsroom.publish(submission(2))
+    queue, bus = MemoryBus(refuse={"ArticleSubmitted"}), MemoryBus()
+    routed = Routed(bus, dict.fromkeys(WORK, queue))
+    changes = {"seq-1": (newsroom.head(received), None), "seq-2": (newsroom.head(published), None)}
+
+    # WHEN a batch with an accepted revision and a publication is announced
+    by_change, refused = announce(changes, routed, feed_files)
+
+    # THEN the publication's events went on the bus, and only the record the queue refused is reported
+    assert [e.detail_type for e in bus.published] == ["ArticlePublished", "FeedUpdated"]
+    assert (queue.published, refused) == ([], {"seq-1"})
+    assert [e.detail_type for e in by_change["seq-1"]] == ["ArticleSubmitted"]
+
+    # AND once the queue takes work again, the retried record's event goes there and nowhere else
+    queue.refuse = set()
+    _, refused = announce({"seq-1": changes["seq-1"]}, routed, feed_files)
+    assert refused == set() and [e.detail_type for e in queue.published] == ["ArticleSubmitted"]
+    assert [e.detail_type for e in bus.published] == ["ArticlePublished", "FeedUpdated"]
 
 
 def test_a_batch_of_bookkeeping_changes_announces_and_reports_nothing(newsroom: Newsroom) -> None:

@@ -31,6 +31,7 @@ _ENVIRONMENT = {
     "SCHEDULE_DLQ_ARN": "arn:aws:sqs:us-east-1:123456789012:schedule-dlq",
     "EVENT_BUS_NAME": "newsroom-unit",
     "EVENT_SOURCE": "newsroom.pipeline",
+    "ENRICH_QUEUE_ARN": "arn:aws:sqs:us-east-1:123456789012:enrich",
 }
 for _name, _value in _ENVIRONMENT.items():
     os.environ.setdefault(_name, _value)
