@@ -269,10 +269,12 @@ def _verdict(ok: bool) -> str:
 
 # -- quality on the dev set ------------------------------------------------------------------------
 # Articles written for this project with hand-made gold (tests/fixtures/enrichment): "dev" is what the
-# rules were tuned on, "heldout" is only ever scored. Names match when equal after folding case,
-# apostrophes and a leading "the", or when both resolve to the same gazetteer entity; a gold entry may
-# list accepted variants ("EBRD|European Bank for Reconstruction and Development"), and "optional" names
-# are neither required nor counted against precision.
+# rules were tuned on; "heldout" and then "blind" were written apart from the code (by someone who had
+# not read it) and scored once before any change they prompted (their first scores are in
+# docs/decisions.md; since then they have been looked at, so they are no longer blind). Names match
+# when equal after folding case, apostrophes and a leading "the", or when both resolve to the same
+# gazetteer entity; a gold entry may list accepted variants ("EBRD|European Bank for Reconstruction and
+# Development"), and "optional" names are neither required nor counted against precision.
 FIXTURES = ROOT / "tests" / "fixtures" / "enrichment"
 UK_BENCH_FILES = ("uk-01-zaporizhzhia.txt", "uk-08-energy.txt")
 ENTITY_KINDS = ("people", "places", "organizations")
@@ -285,6 +287,7 @@ class Article:
     language: str
     published_at: datetime
     kind: str
+    headline: str
     text: str
     gold: dict[str, Any]
 
@@ -330,6 +333,7 @@ def load_articles(split: str) -> list[Article]:
                 language=meta["language"],
                 published_at=datetime.fromisoformat(meta["published_at"]),
                 kind=meta["kind"],
+                headline=meta["headline"],
                 text=body.strip(),
                 gold=gold[path.stem],
             )
@@ -460,6 +464,7 @@ def evaluate(articles: list[Article]) -> Scores:
             published_at=article.published_at,
             tags=[],
             kind=article.kind,
+            headline=article.headline,
         )
         _score_entities(article, analysis, scores)
         _score_quotes(article, analysis, scores)
@@ -519,7 +524,10 @@ def report_quality(split: str, scores: Scores) -> None:
     )
 
 
-def quality(*, show_misses: bool = False, splits: tuple[str, ...] = ("dev", "heldout")) -> None:
+SPLITS = ("dev", "heldout", "blind")
+
+
+def quality(*, show_misses: bool = False, splits: tuple[str, ...] = SPLITS) -> None:
     for split in splits:
         scores = evaluate(load_articles(split))
         report_quality(split, scores)
@@ -530,11 +538,11 @@ def quality(*, show_misses: bool = False, splits: tuple[str, ...] = ("dev", "hel
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quality", action="store_true", help="only score the dev and held-out sets")
+    parser.add_argument("--quality", action="store_true", help="only score the dev, held-out and blind sets")
     parser.add_argument("--misses", action="store_true", help="list every miss and extra (dev set)")
-    parser.add_argument("--split", choices=("dev", "heldout"), help="score one set only")
+    parser.add_argument("--split", choices=SPLITS, help="score one set only")
     args = parser.parse_args(argv)
-    splits = (args.split,) if args.split else ("dev", "heldout")
+    splits = (args.split,) if args.split else SPLITS
     if args.quality or args.misses:
         quality(show_misses=args.misses, splits=splits)
         return

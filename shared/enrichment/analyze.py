@@ -39,12 +39,14 @@ def analyze(
     published_at: datetime,
     tags: list[str],
     kind: str,
+    headline: str | None = None,
     detector: EntityDetector | None = None,
 ) -> Analysis:
     """Entities, topics, quotes, key developments, dates and language of one article.
 
     ``text`` is ``html_to_text(html)`` (passed in so the HTML is parsed once); ``html`` is read only
-    for list structure. ``detector`` is the optional statistical entity detector (off by default).
+    for list structure. ``headline``, when given, confirms a second general topic. ``detector`` is the
+    optional statistical entity detector (off by default).
     """
     detected, confidence = detect_language(text)
     warnings: list[str] = []
@@ -55,7 +57,7 @@ def analyze(
     index = find_entities(text, language, detector=detector)
     return Analysis(
         entities=index.to_model(),
-        topics=derive_topics(text, index, tags, language),
+        topics=derive_topics(text, index, tags, language, headline),
         quotes=extract_quotes(text, index),
         key_developments=key_developments(text, html, str(kind)),
         dates=mentioned_dates(text, published_at),

@@ -13,7 +13,9 @@ tags (``derived=True``) follow, and never repeat a tag already present (case-ins
   is not far weaker than the strongest topic of its level (40% of its hits): a culture story that
   mentions the war once stays a culture story. At most ``MAX_GENERAL_TOPICS`` (2) general topics are
   kept, as a story is filed under one or two desks: in Ukrainian copy the war is mentioned almost
-  everywhere, and a third general topic was wrong more often than right on the dev set.
+  everywhere, and a third general topic was wrong more often than right on the dev set. When the
+  headline is known, a second general topic must be in the headline too (a film festival story whose
+  body keeps mentioning the war is filed under culture, unless its headline is about the war as well).
 
 Ukrainian triggers are dictionary forms (``lemmas``: "вибори|виборчий", "лінія фронт"), expanded
 once per process into every form of each word through morphology (pymorphy3), so "виборів",
@@ -173,9 +175,13 @@ def _lemma_hits(normalized: str, hits: dict[str, set[str]], first: dict[str, int
                 first.setdefault(topic_id, matches[position].start())
 
 
-def _strong(rules: list[TopicRule], hits: dict[str, set[str]], first: dict[str, int]) -> list[TopicRule]:
+def _strong(
+    rules: list[TopicRule], hits: dict[str, set[str]], first: dict[str, int], headline: set[str] | None = None
+) -> list[TopicRule]:
     """Rules with enough hits, and not far weaker than the strongest rule of the same level; among
-    equally strong rules, the one the text comes to first (the lede says what a story is about)."""
+    equally strong rules, the one the text comes to first (the lede says what a story is about).
+    ``headline`` (the topics the headline's words vote for, if it is known) must hold every general
+    topic after the first."""
     found = [r for r in rules if len(hits.get(r.id, ())) >= r.min_hits]
     out: list[TopicRule] = []
     for general in (True, False):  # the general topics first, then the narrower ones, strongest first
@@ -185,12 +191,22 @@ def _strong(rules: list[TopicRule], hits: dict[str, set[str]], first: dict[str, 
         best = max(len(hits[r.id]) for r in level)
         floor = math.ceil(best * RELATIVE_STRENGTH)
         strong = sorted((r for r in level if len(hits[r.id]) >= floor), key=lambda r: (-len(hits[r.id]), first[r.id]))
-        out.extend(strong[:MAX_GENERAL_TOPICS] if general else strong)
+        if general:
+            strong = [r for n, r in enumerate(strong) if n == 0 or headline is None or r.id in headline]
+            strong = strong[:MAX_GENERAL_TOPICS]
+        out.extend(strong)
     return out
 
 
-def taxonomy_topics(text: str) -> list[TopicRule]:
-    """Taxonomy topics the text is about, strongest first."""
+def taxonomy_topics(text: str, headline: str | None = None) -> list[TopicRule]:
+    """Taxonomy topics the text is about, strongest first (``headline`` confirms a second desk)."""
+    hits, first = _hits(text)
+    in_headline = set(_hits(headline)[0]) if headline is not None else None
+    return _strong(list(gazetteer().taxonomy), hits, first, in_headline)
+
+
+def _hits(text: str) -> tuple[dict[str, set[str]], dict[str, int]]:
+    """Each topic's distinct keywords in ``text``, and where its first one is."""
     index = _keyword_index()
     normalized = _normalize(text)
     hits: dict[str, set[str]] = {}
@@ -214,7 +230,7 @@ def taxonomy_topics(text: str) -> list[TopicRule]:
             for topic_id in topic_ids:
                 hits.setdefault(topic_id, set()).add(keyword)
                 first[topic_id] = min(first.get(topic_id, position), position)
-    return _strong(list(gazetteer().taxonomy), hits, first)
+    return hits, first
 
 
 def _about(index: EntityIndex, lede_end: int) -> list[FoundEntity]:
@@ -252,11 +268,13 @@ def merge_topics(
     return topics
 
 
-def derive_topics(text: str, index: EntityIndex, tags: list[str], language: str = "en") -> list[Topic]:
+def derive_topics(
+    text: str, index: EntityIndex, tags: list[str], language: str = "en", headline: str | None = None
+) -> list[Topic]:
     """The article's topics: editor ``tags`` then derived ones (see the module docstring)."""
     display = "uk" if language.split("-", maxsplit=1)[0].lower() == "uk" else "en"
     lede_end = text.find("\n\n") if "\n\n" in text else len(text)
     derived = [e.name for e in _about(index, lede_end)]
-    rules = taxonomy_topics(text)
+    rules = taxonomy_topics(text, headline)
     derived += [rule.name(display) for rule in rules]
     return merge_topics(tags, derived, {rule.name(display): rule.code for rule in rules})

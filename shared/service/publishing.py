@@ -144,6 +144,7 @@ class PublishingService:
             published_at=sub.publish_at or stored.submitted_at,
             tags=sub.tags,
             kind=sub.kind.value,
+            headline=sub.headline,
         )
         detected = analysis.detected_language if analysis.detected_language != UNDETERMINED else None
         language = sub.language or detected or DEFAULT_LANGUAGE

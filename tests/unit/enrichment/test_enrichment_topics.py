@@ -59,6 +59,31 @@ def test_at_most_two_general_topics_the_strongest() -> None:
     assert sorted(general) == ["health", "politics"]
 
 
+def test_the_pronoun_who_is_not_the_world_health_organization() -> None:
+    text = "Doctors who treated patients at the hospital said the people who came were tired."
+    assert "health" in {r.id for r in taxonomy_topics(text)}
+    assert "health" not in {r.id for r in taxonomy_topics("Patients who were there, and those who were not.")}
+
+
+def test_a_second_desk_needs_the_headline_when_the_headline_is_known() -> None:
+    # GIVEN a film festival story whose body keeps coming back to the war
+    text = (
+        "The film festival opened in Lutsk with a documentary about a theatre troupe. The director, whose "
+        "film won the jury prize, said the actors had rehearsed in a shelter during Russian missile and drone "
+        "attacks. Several of the cast now serve in the army at the front, where shelling never stops; the "
+        "screening raised money for the troops. The festival's cinema programme runs for a week, with a "
+        "concert and an exhibition."
+    )
+    both = [r.id for r in taxonomy_topics(text) if r.parent is None]
+    assert sorted(both) == ["culture", "war-security"]  # without a headline, both desks
+    # WHEN its headline is about the festival alone  THEN it is filed under culture only
+    cultural = taxonomy_topics(text, "Documentary about a theatre troupe wins at the Lutsk film festival")
+    assert [r.id for r in cultural if r.parent is None] == ["culture"]
+    # AND a headline about both keeps both, strongest first
+    war_too = taxonomy_topics(text, "Festival film about actors who joined the army wins the jury prize")
+    assert [r.id for r in war_too if r.parent is None] == both
+
+
 def test_ukrainian_topics_are_in_ukrainian() -> None:
     topics = derive_topics(RECOGNITION_UK, find_entities(RECOGNITION_UK, "uk"), [], "uk")
     names = {t.name for t in topics}
