@@ -120,7 +120,8 @@ _DATE_RE = re.compile(
             rf"(?P<year>\b(?i:in|by|of|for|since|until|after|before|during|from)\s+(?P<year_y>{_YEAR})\b"
             rf"(?:\s+(?:and|or)\s+(?P<year_z>{_YEAR})\b)?"
             r"(?!\s*[-–]\s*\d|\s+(?!(?:and|or|but|when|after|before|in|at|on|with|to|as|until|because|was|were|is|are"
-            r"|has|have|had|will|would|could|should|can|may|might|must|did|does|do|saw|began|ended|remains?)\b)[a-z\d%]"
+            r"|has|have|had|will|would|could|should|can|may|might|must|did|does|do|saw|began|ended|remains?"
+            r"|the|our|their|his|her|its|we|they|he|she|it|this|that|these|those|there|i|you)\b)[a-z\d%]"
             r"|[.,]\d))",
         )
     )
@@ -313,6 +314,11 @@ _RELATIVE_PARTS = (
     r"(?P<uk_unit>(?<![\w'’ʼ])(?P<uk_unit_mod>(?i:минулого|минулий|попереднього|цього|поточного|наступного"
     r"|наступний))\s+(?P<uk_unit_u>тижня|тиждень|місяця|місяць|року|рік)(?![\w'’ʼ]))",
     r"(?P<uk_year>(?<![\w'’ʼ])(?i:торік|цьогоріч)(?![\w'’ʼ]))",
+    r"(?P<en_ago>\b(?P<en_ago_n>(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}))\s+"
+    r"(?P<en_ago_u>(?i:years?|months?|weeks?|days?))\s+ago\b)",
+    r"(?P<uk_ago>(?<![\w'’ʼ])(?:(?P<uk_ago_n>(?i:один|одну|два|дві|три|чотири|п['’ʼ]ять|шість|сім|вісім|дев['’ʼ]ять"
+    r"|десять|\d{1,2}))\s+)?(?P<uk_ago_u>(?i:рік|роки|років|місяць|місяці|місяців|тиждень|тижні|тижнів|день|дні|днів))"
+    r"\s+тому(?![\w'’ʼ]))",
     rf"(?P<en_month>\b(?P<en_month_mod>(?i:in|since|by|until|till|before|after|from|during|through|last|next"
     rf"|this|early|late|mid|of|on|in\s+early|in\s+late|in\s+mid|from\s+early))\s+"
     rf"(?P<en_month_m>{_EN_MONTH_NAMES})\b(?!\s+\d|,\s*\d))",
@@ -475,6 +481,8 @@ _ANCHOR_WORDS = frozenset(
         ],
         *_UNIT_UK,
         *_UK_MONTHS,
+        "ago",
+        "тому",
     )
 )
 _ANCHOR_KINDS: dict[str, tuple[str, ...]] = {
@@ -488,6 +496,8 @@ _ANCHOR_KINDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("торік", "цьогоріч"), ("uk_year",)),
     **dict.fromkeys((name.casefold() for name in _EN_MONTH_NAMES.split("|")), ("en_month",)),
     **dict.fromkeys(_UK_MONTHS, ("uk_month",)),
+    "ago": ("en_ago",),
+    "тому": ("uk_ago",),
 }
 _ANCHOR_BACK = 40  # enough for "in the night to", "у середині", "earlier this"
 _ANCHOR_AHEAD = 12  # room for the look-aheads that tell "on July" from "on July 3"
@@ -519,6 +529,8 @@ def relative_dates(text: str, published: date) -> list[tuple[int, str, str]]:
             value = _unit_value(_UNIT_UK[g("uk_unit_u").casefold()], g("uk_unit_mod"), published)
         elif kind == "uk_year":
             value = str(published.year + _YEAR_WORDS[g("uk_year").casefold()])
+        elif kind in ("en_ago", "uk_ago"):
+            value = _ago(g(f"{kind}_n"), g(f"{kind}_u"), published)
         elif kind == "en_month":
             month = _EN_MONTHS[g("en_month_m")[:3].casefold()]
             modifier = g("en_month_mod")
@@ -597,6 +609,32 @@ def _weekday_value(text: str, position: int, published: date, weekday: int, modi
     else:
         day = _weekday(published, weekday, forward=False)
     return day
+
+
+_EN_COUNTS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_UK_COUNTS = ("один", "два", "три", "чотири", "п'ять", "шість", "сім", "вісім", "дев'ять", "десять")
+_COUNTS = {
+    **{word: n for n, word in enumerate(_EN_COUNTS, 1)},
+    **{word: n for n, word in enumerate(_UK_COUNTS, 1)},
+    **{"a": 1, "an": 1, "одну": 1, "дві": 2},
+}
+
+
+def _ago(count: str | None, unit: str, published: date) -> str | None:
+    """ "three years ago" -> the year; "two months ago" -> the month; weeks -> the ISO week; days -> the day."""
+    word = (count or "one").casefold().replace("’", "'").replace("ʼ", "'")
+    n = int(word) if word.isdigit() else _COUNTS.get(word)
+    if n is None:
+        return None
+    stem = unit.casefold()
+    if stem.startswith(("year", "рік", "рок")):
+        return str(published.year - n)
+    if stem.startswith(("month", "місяц")):
+        year, month = _shift_month(published, -n)
+        return f"{year:04d}-{month:02d}"
+    if stem.startswith(("week", "тиж")):
+        return _week(published - timedelta(weeks=n))
+    return (published - timedelta(days=n)).isoformat()
 
 
 def _unit_value(unit: str, modifier: str, published: date) -> str:

@@ -107,6 +107,11 @@ WEDNESDAY = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)  # a Wednesday in ISO week
         ("У ніч на понеділок росіяни атакували підстанції.", "2026-11-16"),
         ("Друге читання може відбутися наступного місяця.", "2026-12"),
         ("Торік громадянство отримали 4 тисячі людей.", "2025"),
+        ("The film won at Karlovy Vary three years ago.", "2023"),
+        ("Two months ago the plant stopped.", "2026-09"),
+        ("The bridge reopened a week ago.", "2026-W46"),
+        ("Три роки тому завод закрили.", "2023"),
+        ("Тиждень тому почалися роботи.", "2026-W46"),
     ],
 )
 def test_relative_expressions_resolve_against_publication(text: str, value: str) -> None:
@@ -145,6 +150,7 @@ def test_a_month_or_day_without_a_year_follows_the_tense(text: str, value: str) 
     [
         ("The budget for 2026 was amended three times.", ["2026"]),
         ("Prices have doubled since 2023 and keep rising.", ["2023"]),
+        ("We need people. Since 2020 our station has lost half its staff.", ["2020"]),
         ("У 2025 році програма завершилася.", ["2025"]),
         ("Projects in 2022 and 2023 were audited.", ["2022", "2023"]),
         ("У 2022–2023 роках ціни завищили.", ["2022", "2023"]),
