@@ -1,13 +1,15 @@
 """Direct quotations and who said them.
 
 A quotation is text between double quote marks: straight "...", curly “...”, Ukrainian «...» or
-„...“. A quote that runs on into the next paragraph (the paragraph ends with the quote still open
-and the next one starts with an opening mark, the usual newspaper convention) is one quotation.
+„...“, or between single ones ('...' and ‘...’, as British-style copy quotes). A quote that runs
+on into the next paragraph (the paragraph ends with the quote still open and the next one starts
+with an opening mark, the usual newspaper convention) is one quotation.
 
 Scare quotes are not quotations: "allies" or "sane people" name a word, not a statement. The rule:
 a quotation has at least ``MIN_WORDS`` (5) words, or at least ``MIN_ATTRIBUTED_WORDS`` (3) when a
-speech verb attributes it directly (`"We will win," Zelensky said.`). Single quotes (‘...’) are not
-read at all: in headlines they are scare quotes and in running text they collide with apostrophes.
+speech verb attributes it directly (`"We will win," Zelensky said.`). A single mark opens a quotation
+only at the start of a word and closes one only at the end of a word, so the apostrophes of
+"Ukraine's", "don't" or "п'ять" never do.
 
 The speaker comes from the sentence around the quote: `"...," the Foreign Ministry said`,
 `"...," said Lavrov`, `Putin said: "..."`, `According to Lavrov, "..."`, `«...», — сказав
@@ -42,8 +44,10 @@ from shared.models.article import Quote
 MIN_WORDS = 5
 MIN_ATTRIBUTED_WORDS = 3
 
-_CLOSERS = {'"': ('"',), "“": ("”", "“"), "«": ("»",), "„": ("“", "”")}
+_CLOSERS = {'"': ('"',), "“": ("”", "“"), "«": ("»",), "„": ("“", "”"), "'": ("'", "’"), "‘": ("’", "'")}
 _OPENER_RE = re.compile("[" + "".join(_CLOSERS) + "]")
+_SINGLE = frozenset("'‘")
+_SINGLE_CLOSE_RE = re.compile(r"(?<=\S)['’](?![^\W_])")  # a mark ending a word, not inside one
 _GUILLEMET_RE = re.compile("[«»]")
 _VERBS_EN = (
     r"said|says|told|tells|added|adds|wrote|writes|stated|states|announced|announces|noted|notes|explained"
@@ -126,6 +130,9 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 def _find_close(text: str, start: int, end: int, opener: str) -> int:
     """Index of the mark closing ``opener`` within text[start:end], or -1. «» nest."""
+    if opener in _SINGLE:
+        close = _SINGLE_CLOSE_RE.search(text, start, end)
+        return close.start() if close else -1
     if opener == "«":
         depth = 0
         for mark in _GUILLEMET_RE.finditer(text, start, end):
@@ -155,6 +162,9 @@ def _quote_spans(text: str) -> list[_Span]:
             ch = text[k]
             if ch == '"' and k + 1 < p_end and text[k + 1].isspace():
                 k += 1  # a closing straight quote without an opener, not a quotation
+                continue
+            if ch in _SINGLE and not _opens_single(text, k, p_start, p_end):
+                k += 1  # an apostrophe ("Ukraine's", "'90s", "п'ять"), not a quotation
                 continue
             pieces: list[str] = []
             opener, q_start, seg_start, seg_end = ch, k, k + 1, p_end
@@ -194,6 +204,14 @@ def _quote_spans(text: str) -> list[_Span]:
             k = close + 1
         p += 1
     return found
+
+
+def _opens_single(text: str, k: int, p_start: int, p_end: int) -> bool:
+    """A single mark opens a quotation at the start of a word: after a space or an opening bracket or
+    dash (or at the paragraph's start), before a letter."""
+    before = text[k - 1] if k > p_start else " "
+    after = text[k + 1] if k + 1 < p_end else " "
+    return (before.isspace() or before in "([—–-") and after.isalpha()
 
 
 def _last_sentence_start(text: str, floor: int, position: int) -> int:

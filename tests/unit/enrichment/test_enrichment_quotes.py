@@ -58,6 +58,21 @@ def test_attribution_patterns_and_mark_styles() -> None:
     ]
 
 
+def test_single_quote_marks_quote_and_apostrophes_do_not() -> None:
+    # GIVEN British-style copy quoting with single marks, next to possessives, contractions and a '90s
+    text = (
+        "Olena Shcherban, an analyst, said Ukraine's donors were watching. 'Donors who pay for schools are "
+        "watching how quickly such cases end,' she said. The soldiers' families don't get the '90s pensions "
+        "they were promised. ‘Last year it took three years on average,’ Shcherban added."
+    )
+    # WHEN its quotes are found  THEN the two quotations, and nothing from the apostrophes
+    found = quotes(text)
+    assert [(q.text[:24], q.speaker) for q in found] == [
+        ("Donors who pay for schoo", "Olena Shcherban"),
+        ("Last year it took three ", "Olena Shcherban"),
+    ]
+
+
 def test_quote_spanning_paragraphs_is_one_quote() -> None:
     # GIVEN a quote left open at the end of a paragraph and continued with an opening mark
     text = (
