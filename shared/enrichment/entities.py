@@ -160,7 +160,8 @@ _ORG_HEADS = word_set(
     authority administration tribunal association alliance movement front brigade battalion regiment
     division corps fleet legion network center centre school college hospital church inc ltd llc
     airlines airways railways times post cabinet secretariat inspectorate headquarters league trust chamber
-    programme program technologies renewables institut club fc bundesliga cup federation"""
+    programme program technologies renewables institut club fc bundesliga cup federation festival
+    philharmonic orchestra station register library archive observatory opera choir ensemble"""
 )
 # Lower-case words after a name that make the name an organization's: "the European Solidarity faction",
 # "the Khartiia brigade", "the Khortytsia group of forces", "the Unbroken rehabilitation center".

@@ -139,12 +139,16 @@ def test_organizations_by_their_head_word_and_places_by_pattern() -> None:
     # GIVEN bodies and settlements the gazetteer does not list
     text = (
         "She studied at Carleton University and later advised the Kyiv City Council. "
-        "Shelling hit the village of Novodarivka in Zaporizhzhia Oblast. A Member of Parliament spoke."
+        "Shelling hit the village of Novodarivka in Zaporizhzhia Oblast. A Member of Parliament spoke. "
+        "The Lutsk Regional Philharmonic and the Desna Wetlands Research Station hosted the Volyn Frame Festival."
     )
     # WHEN entities are extracted
     found = names(extract_entities(text))
     # THEN they are named whole, without a bare "Parliament"
     assert {"Carleton University", "Kyiv City Council"} <= found["organizations"].keys()
+    assert {"Lutsk Regional Philharmonic", "Desna Wetlands Research Station", "Volyn Frame Festival"} <= found[
+        "organizations"
+    ].keys()
     assert "Parliament" not in found["organizations"]
     assert "Member of Parliament" not in found["organizations"]
     assert {"Novodarivka", "Zaporizhzhia Oblast"} <= found["places"].keys()
